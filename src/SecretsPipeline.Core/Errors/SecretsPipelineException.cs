@@ -1,0 +1,24 @@
+namespace SecretsPipeline.Core.Errors;
+
+/// <summary>
+/// An expected failure: bad input, a refused resolve, a store that said no. It becomes one diagnostic line
+/// (<c>path(line,col): error SPLnnnn: message</c>). Messages name secrets and versions, never values.
+/// </summary>
+public class SecretsPipelineException : Exception
+{
+    public SecretsPipelineException(ErrorCode code, string message, SourceLocation? location = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        Code = code;
+        Location = location;
+    }
+
+    public ErrorCode Code { get; }
+
+    public SourceLocation? Location { get; }
+
+    public int ExitCode => Code.ExitCode;
+
+    /// <summary>The MSBuild-canonical form, which both terminals and MSBuild's <c>Exec</c> understand.</summary>
+    public string ToDiagnostic() => Diagnostic.Format(Location, "error", Code.Id, Message);
+}

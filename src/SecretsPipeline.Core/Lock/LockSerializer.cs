@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SecretsPipeline.Core.Errors;
+using SecretsPipeline.Core.IO;
+
+namespace SecretsPipeline.Core.Lock;
+
+/// <summary>
+/// Writes and reads <c>secrets.lock.json</c>. Reading is strict: unknown fields, wrong types and any byte that differs
+/// from the canonical form are refused, so a hand edit cannot slip past a signature check by changing only layout.
+/// </summary>
+public static class LockSerializer
+{
+    public static byte[] Serialize(LockFile lockFile) => CanonicalJson.Serialize(ToJson(lockFile, includeSignatures: true));
+
+    /// <summary>The bytes the signatures cover: the canonical lock without its <c>signatures</c> field.</summary>
+    public static byte[] SignedPayload(LockFile lockFile) => CanonicalJson.Serialize(ToJson(lockFile, includeSignatures: false));
+
+    public static LockFile Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new SecretsPipelineException(Codes.LockNotFound, "file not found; run `secrets-pipeline lock` to create it.", new SourceLocation(path));
+        }
+
+        return Parse(path, File.ReadAllBytes(path));
+    }
+
+    public static LockFile Parse(string path, byte[] bytes)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+        }
+        catch (JsonException ex)
+        {
+            throw Invalid(path, $"it is not valid JSON (line {(ex.LineNumber ?? 0) + 1}); restore it from git or run `secrets-pipeline lock`.", (int)(ex.LineNumber ?? 0) + 1);
+        }
+        catch (ArgumentException)
+        {
+            throw Invalid(path, "it is not valid UTF-8 JSON; restore it from git or run `secrets-pipeline lock`.");
+        }
+
+        LockFile lockFile;
+        try
+        {
+            lockFile = FromJson(path, root);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+        {
+            // Duplicate keys and similar malformations surface from System.Text.Json as these.
+            throw Invalid(path, "its structure is malformed (e.g. a duplicate key); restore it from git or run `secrets-pipeline lock`.");
+        }
+
+        if (!Serialize(lockFile).AsSpan().SequenceEqual(bytes))
+        {
+            throw new SecretsPipelineException(
+                Codes.LockNotCanonical,
+                "the lock's bytes are not the ones the tool writes (edited by hand or by another tool); regenerate it with `secrets-pipeline lock` and review the diff.",
+                new SourceLocation(path));
+        }
+
+        return lockFile;
+    }
+
+    private static JsonObject ToJson(LockFile lockFile, bool includeSignatures)
+    {
+        var environments = new JsonObject();
+        foreach (var (name, environment) in lockFile.Environments)
+        {
+            var secrets = new JsonObject();
+            foreach (var (secretName, pin) in environment.Secrets)
+            {
+                secrets[secretName] = PinToJson(pin);
+            }
+
+            var store = new JsonObject();
+            foreach (var (key, value) in environment.Store)
+            {
+                store[key] = value;
+            }
+
+            environments[name] = new JsonObject { ["secrets"] = secrets, ["store"] = store };
+        }
+
+        var json = new JsonObject
+        {
+            ["environments"] = environments,
+            ["lock_version"] = LockFile.FormatVersion,
+            ["manifest_digest"] = lockFile.ManifestDigest,
+        };
+        if (includeSignatures)
+        {
+            var signatures = new JsonArray();
+            foreach (var signature in lockFile.Signatures.OrderBy(s => s.KeyId, StringComparer.Ordinal))
+            {
+                signatures.Add(new JsonObject { ["algorithm"] = signature.Algorithm, ["key_id"] = signature.KeyId, ["value"] = signature.Value });
+            }
+
+            json["signatures"] = signatures;
+        }
+
+        return json;
+    }
+
+    private static JsonObject PinToJson(SecretPin pin)
+    {
+        var json = new JsonObject();
+        if (pin.IsDynamic)
+        {
+            json["dynamic"] = pin.Dynamic;
+            json["fields"] = new JsonArray(pin.Fields!.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray());
+            if (pin.Ttl is not null)
+            {
+                json["ttl"] = pin.Ttl;
+            }
+
+            if (pin.MaxTtl is not null)
+            {
+                json["max_ttl"] = pin.MaxTtl;
+            }
+
+            return json;
+        }
+
+        json["ref"] = pin.Ref;
+        json["version"] = pin.Version;
+        if (pin.Created is { } created)
+        {
+            json["created"] = created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+        }
+
+        if (pin.Fingerprint is not null)
+        {
+            json["fingerprint"] = pin.Fingerprint;
+        }
+
+        return json;
+    }
+
+    private static LockFile FromJson(string path, JsonNode? root)
+    {
+        var top = Object(path, root, "the lock", "environments", "lock_version", "manifest_digest", "signatures");
+        var formatVersion = top["lock_version"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0;
+        if (formatVersion != LockFile.FormatVersion)
+        {
+            throw Invalid(path, $"`lock_version` must be {LockFile.FormatVersion}; this lock was written by another version of the tool.");
+        }
+
+        var digest = String(path, top["manifest_digest"], "manifest_digest");
+        var environments = new Dictionary<string, EnvironmentLock>(StringComparer.Ordinal);
+        foreach (var (name, node) in Object(path, top["environments"], "environments"))
+        {
+            var environment = Object(path, node, $"environment '{name}'", "secrets", "store");
+            var store = Object(path, environment["store"], $"environment '{name}' store")
+                .ToDictionary(p => p.Key, p => String(path, p.Value, $"store.{p.Key}"), StringComparer.Ordinal);
+            var secrets = new Dictionary<string, SecretPin>(StringComparer.Ordinal);
+            foreach (var (secretName, pinNode) in Object(path, environment["secrets"], $"environment '{name}' secrets"))
+            {
+                secrets[secretName] = PinFromJson(path, $"{name}.{secretName}", pinNode);
+            }
+
+            environments[name] = new EnvironmentLock(store, secrets);
+        }
+
+        var signatures = new List<LockSignature>();
+        if (top["signatures"] is not JsonArray array)
+        {
+            throw Invalid(path, "`signatures` must be a list.");
+        }
+
+        foreach (var item in array)
+        {
+            var signature = Object(path, item, "a signature", "algorithm", "key_id", "value");
+            signatures.Add(new LockSignature(
+                String(path, signature["algorithm"], "algorithm"),
+                String(path, signature["key_id"], "key_id"),
+                String(path, signature["value"], "value")));
+        }
+
+        return new LockFile(digest, environments, signatures);
+    }
+
+    private static SecretPin PinFromJson(string path, string where, JsonNode? node)
+    {
+        var pin = Object(path, node, where, "created", "dynamic", "fields", "fingerprint", "max_ttl", "ref", "ttl", "version");
+        if (pin["dynamic"] is not null)
+        {
+            var fields = pin["fields"] as JsonArray ?? throw Invalid(path, $"{where}: `fields` must be a list.");
+            return new SecretPin(
+                null, null, null, null,
+                String(path, pin["dynamic"], $"{where}.dynamic"),
+                pin["ttl"] is null ? null : String(path, pin["ttl"], $"{where}.ttl"),
+                pin["max_ttl"] is null ? null : String(path, pin["max_ttl"], $"{where}.max_ttl"),
+                fields.Select(f => String(path, f, $"{where}.fields")).ToArray());
+        }
+
+        DateTimeOffset? created = null;
+        if (pin["created"] is not null)
+        {
+            var text = String(path, pin["created"], $"{where}.created");
+            created = DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+                ? parsed
+                : throw Invalid(path, $"{where}.created is not a UTC timestamp.");
+        }
+
+        return new SecretPin(
+            String(path, pin["ref"], $"{where}.ref"),
+            String(path, pin["version"], $"{where}.version"),
+            created,
+            pin["fingerprint"] is null ? null : String(path, pin["fingerprint"], $"{where}.fingerprint"));
+    }
+
+    private static JsonObject Object(string path, JsonNode? node, string what, params string[] allowed)
+    {
+        if (node is not JsonObject obj)
+        {
+            throw Invalid(path, $"{what} must be an object.");
+        }
+
+        if (allowed.Length > 0)
+        {
+            var unknown = obj.Select(p => p.Key).FirstOrDefault(k => !allowed.Contains(k, StringComparer.Ordinal));
+            if (unknown is not null)
+            {
+                throw Invalid(path, $"{what} has an unknown field '{unknown}'.");
+            }
+        }
+
+        return obj;
+    }
+
+    private static string String(string path, JsonNode? node, string what) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text)
+            ? text
+            : throw Invalid(path, $"`{what}` must be a string.");
+
+    private static SecretsPipelineException Invalid(string path, string message, int line = 0) =>
+        new(Codes.LockUnreadable, "not a valid lock: " + message, new SourceLocation(path, line));
+}

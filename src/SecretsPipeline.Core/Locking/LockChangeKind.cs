@@ -1,0 +1,8 @@
+namespace SecretsPipeline.Core.Locking;
+
+public enum LockChangeKind
+{
+    Added,
+    Updated,
+    Removed,
+}

@@ -1,0 +1,117 @@
+using SecretsPipeline.Core.Errors;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace SecretsPipeline.Core.Manifest;
+
+/// <summary>
+/// Reads one YAML document into <see cref="YamlNode"/>s. Duplicate keys, aliases and non-scalar keys are
+/// rejected here, because YamlDotNet's own representation model either throws without a position or keeps one copy silently.
+/// </summary>
+internal sealed class YamlTreeReader
+{
+    private readonly string _path;
+    private readonly IParser _parser;
+
+    private YamlTreeReader(string path, string text)
+    {
+        _path = path;
+        _parser = new Parser(new StringReader(text));
+    }
+
+    public static YamlNode? Read(string path, string text)
+    {
+        var reader = new YamlTreeReader(path, text);
+        try
+        {
+            return reader.ReadDocument();
+        }
+        catch (YamlException ex)
+        {
+            var message = ex.Message.Replace("\r", " ").Replace("\n", " ");
+            throw new SecretsPipelineException(
+                Codes.ManifestSyntax,
+                $"invalid YAML: {message}. Check indentation and quoting near this position.",
+                new SourceLocation(path, (int)ex.Start.Line, (int)ex.Start.Column));
+        }
+    }
+
+    private YamlNode? ReadDocument()
+    {
+        _parser.Consume<StreamStart>();
+        if (_parser.TryConsume<StreamEnd>(out _))
+        {
+            return null;
+        }
+
+        _parser.Consume<DocumentStart>();
+        var root = _parser.Accept<DocumentEnd>(out _) ? null : ReadNode();
+        _parser.Consume<DocumentEnd>();
+        if (!_parser.Accept<StreamEnd>(out _))
+        {
+            var next = _parser.Current!;
+            throw new SecretsPipelineException(
+                Codes.ManifestSyntax,
+                "secrets.yaml holds more than one YAML document; keep a single document (remove the extra `---`).",
+                At(next.Start));
+        }
+
+        return root;
+    }
+
+    private YamlNode ReadNode()
+    {
+        if (_parser.TryConsume<Scalar>(out var scalar))
+        {
+            return new YamlScalar(At(scalar.Start), scalar.Value, scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted);
+        }
+
+        if (_parser.TryConsume<SequenceStart>(out var sequenceStart))
+        {
+            var items = new List<YamlNode>();
+            while (!_parser.TryConsume<SequenceEnd>(out _))
+            {
+                items.Add(ReadNode());
+            }
+
+            return new YamlSequence(At(sequenceStart.Start), items);
+        }
+
+        if (_parser.TryConsume<MappingStart>(out var mappingStart))
+        {
+            var entries = new List<KeyValuePair<YamlScalar, YamlNode>>();
+            var seen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
+            while (!_parser.TryConsume<MappingEnd>(out _))
+            {
+                if (ReadNode() is not YamlScalar key)
+                {
+                    throw new SecretsPipelineException(
+                        Codes.ManifestWrongType,
+                        "a mapping key must be a plain name, not a list or mapping.",
+                        At(mappingStart.Start));
+                }
+
+                if (seen.TryGetValue(key.Value, out var first))
+                {
+                    throw new SecretsPipelineException(
+                        Codes.ManifestDuplicate,
+                        $"'{key.Value}' is declared twice (first at line {first.Location.Line}); keep one of them.",
+                        key.Location);
+                }
+
+                seen.Add(key.Value, key);
+                entries.Add(new(key, ReadNode()));
+            }
+
+            return new YamlMapping(At(mappingStart.Start), entries);
+        }
+
+        var current = _parser.Current!;
+        throw new SecretsPipelineException(
+            Codes.ManifestWrongType,
+            "YAML anchors and aliases are not supported in secrets.yaml; write the value out.",
+            At(current.Start));
+    }
+
+    private SourceLocation At(Mark mark) => new(_path, (int)mark.Line, (int)mark.Column);
+}

@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using SecretsPipeline.Core.Errors;
+using SecretsPipeline.Core.IO;
+
+namespace SecretsPipeline.Core.Signing;
+
+/// <summary>Local ECDSA P-256 keys: creation, loading, and the key id written next to each signature.</summary>
+public static class EcdsaKeys
+{
+    public const string Algorithm = "ecdsa-p256-sha256";
+
+    /// <summary><c>local:</c> and the first 16 bytes of the SHA-256 of the public key (SubjectPublicKeyInfo), in hex.</summary>
+    public static string KeyId(ECDsa key) => "local:" + Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()))[..32];
+
+    /// <summary>Creates the signing key pair in the home folder unless one exists; returns whether it created one.</summary>
+    public static bool EnsureSigningKey(SecretsPipelineHome home)
+    {
+        if (File.Exists(home.SigningKey))
+        {
+            return false;
+        }
+
+        home.EnsureExists();
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        AtomicFile.Write(home.SigningKey, System.Text.Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        AtomicFile.Write(home.SigningPublicKey, System.Text.Encoding.ASCII.GetBytes(key.ExportSubjectPublicKeyInfoPem() + "\n"));
+        return true;
+    }
+
+    public static ECDsa LoadPrivate(SecretsPipelineHome home)
+    {
+        if (!File.Exists(home.SigningKey))
+        {
+            throw new SecretsPipelineException(
+                Codes.SigningKeyMissing,
+                $"no signing key at {home.SigningKey}; run `secrets-pipeline init` (or set {SecretsPipelineHome.Variable} to the folder that holds it).");
+        }
+
+        var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(home.SigningKey));
+        return key;
+    }
+
+    /// <summary>Reads a public key from PEM text; the source names where it came from for the error message.</summary>
+    public static ECDsa LoadPublic(string pem, string source)
+    {
+        var key = ECDsa.Create();
+        try
+        {
+            key.ImportFromPem(pem);
+            if (key.KeySize != 256)
+            {
+                throw new CryptographicException("not a P-256 key");
+            }
+
+            return key;
+        }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+        {
+            key.Dispose();
+            throw new SecretsPipelineException(
+                Codes.TrustKeyInvalid,
+                $"trusted key from {source} is not a PEM ECDSA P-256 public key; pass the contents of a signing-key.pub.pem.");
+        }
+    }
+}
