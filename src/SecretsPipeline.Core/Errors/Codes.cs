@@ -58,7 +58,6 @@ public static class Codes
     // 9xxx: usage and environment
     public static readonly ErrorCode Usage = new("SPL9001", ExitCodes.Usage, "the command line is not valid");
     public static readonly ErrorCode OutputWrite = new("SPL9002", ExitCodes.Failed, "an output file could not be written");
-    public static readonly ErrorCode AlreadyInitialized = new("SPL9003", ExitCodes.Usage, "`init` would overwrite an existing file");
     public static readonly ErrorCode UnknownEnvironment = new("SPL9004", ExitCodes.Usage, "the environment is not in secrets.yaml");
     public static readonly ErrorCode UnknownSecret = new("SPL9005", ExitCodes.Usage, "the secret is not in secrets.yaml");
     public static readonly ErrorCode OutputUnrepresentable = new("SPL9006", ExitCodes.Failed, "a value cannot be written in the chosen output format");

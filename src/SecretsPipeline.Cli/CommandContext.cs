@@ -1,0 +1,112 @@
+using System.CommandLine;
+using SecretsPipeline.Cli.Terminal;
+using SecretsPipeline.Core.Errors;
+using SecretsPipeline.Core.Lock;
+using SecretsPipeline.Core.Manifest;
+using SecretsPipeline.Core.Signing;
+using SecretsPipeline.Core.Stores;
+using SecretsPipeline.Git;
+using SecretsPipeline.Stores.Local;
+
+namespace SecretsPipeline.Cli;
+
+/// <summary>What one command invocation works with: resolved paths, the home folder, stores and trust.</summary>
+internal sealed class CommandContext
+{
+    public const string ManifestFileName = "secrets.yaml";
+    public const string LockFileName = "secrets.lock.json";
+
+    private readonly ParseResult _parse;
+    private readonly CommonOptions _options;
+
+    public CommandContext(ParseResult parse, CommonOptions options, ConsoleOutput output)
+    {
+        _parse = parse;
+        _options = options;
+        Output = output;
+        Home = SecretsPipelineHome.FromEnvironment();
+        var manifest = parse.GetValue(options.Manifest);
+        ManifestPath = Path.GetFullPath(manifest ?? Path.Combine(DefaultRoot(), ManifestFileName));
+        var lockPath = parse.GetValue(options.Lock);
+        LockPath = Path.GetFullPath(lockPath ?? Path.Combine(Path.GetDirectoryName(ManifestPath)!, LockFileName));
+    }
+
+    public ConsoleOutput Output { get; }
+
+    public SecretsPipelineHome Home { get; }
+
+    public string ManifestPath { get; }
+
+    public string LockPath { get; }
+
+    public string ManifestDirectory => Path.GetDirectoryName(ManifestPath)!;
+
+    public string? Environment => _parse.GetValue(_options.Env);
+
+    public bool Json => _parse.GetValue(_options.Json);
+
+    public T? Get<T>(Option<T> option) => _parse.GetValue(option);
+
+    public T? Get<T>(Argument<T> argument) => _parse.GetValue(argument);
+
+    public string RequireEnvironment(string command) =>
+        Environment ?? throw new SecretsPipelineException(Codes.Usage, $"`{command}` needs --env ENV (one of the environments in secrets.yaml).");
+
+    public StoreRegistry OpenStores() => new([new LocalStoreFactory(Home)], ManifestDirectory);
+
+    public LocalTrustSource LoadTrust() =>
+        LocalTrustSource.Load(Home, _parse.GetValue(_options.TrustKey) ?? [], System.Environment.GetEnvironmentVariable(LocalTrustSource.Variable));
+
+    /// <summary>Reads the manifest from the work tree, or from git at <paramref name="revision"/>.</summary>
+    public SecretsManifest ReadManifest(string? revision = null)
+    {
+        if (revision is null)
+        {
+            return ManifestParser.ParseFile(ManifestPath);
+        }
+
+        using var git = GitRevisionReader.Open(ManifestDirectory);
+        var text = System.Text.Encoding.UTF8.GetString(git.ReadFile(revision, ManifestPath));
+        return ManifestParser.Parse($"{revision}:{Path.GetRelativePath(git.WorkingDirectory, ManifestPath)}", text);
+    }
+
+    /// <summary>Reads and parses the lock from the work tree, or from git at <paramref name="revision"/>; returns the path used in messages too.</summary>
+    public (LockFile Lock, string DisplayPath) ReadLock(string? revision = null)
+    {
+        if (revision is null)
+        {
+            return (LockSerializer.Read(LockPath), LockPath);
+        }
+
+        using var git = GitRevisionReader.Open(ManifestDirectory);
+        var display = $"{revision}:{Path.GetRelativePath(git.WorkingDirectory, LockPath)}";
+        return (LockSerializer.Parse(display, git.ReadFile(revision, LockPath)), display);
+    }
+
+    /// <summary>Reads, parses and verifies the lock's signature against trust from outside the repository.</summary>
+    public async Task<(LockFile Lock, string DisplayPath, string SignedBy)> ReadVerifiedLockAsync(string? revision, CancellationToken cancellationToken)
+    {
+        var (lockFile, display) = ReadLock(revision);
+        using var trust = LoadTrust();
+        var signedBy = await new LockVerifier([trust]).VerifyAsync(display, lockFile, cancellationToken).ConfigureAwait(false);
+        return (lockFile, display, signedBy);
+    }
+
+    /// <summary>
+    /// The work tree root (nearest folder with a <c>.git</c> entry), else the current folder. Walking the folders
+    /// avoids loading libgit2 for commands that never read history.
+    /// </summary>
+    private static string DefaultRoot()
+    {
+        var cwd = Directory.GetCurrentDirectory();
+        for (var dir = new DirectoryInfo(cwd); dir is not null; dir = dir.Parent)
+        {
+            if (Directory.Exists(Path.Combine(dir.FullName, ".git")) || File.Exists(Path.Combine(dir.FullName, ".git")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return cwd;
+    }
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using SecretsPipeline.Core.Lock;
+using SecretsPipeline.Core.Locking;
+using SecretsPipeline.Core.Signing;
+
+namespace SecretsPipeline.Cli.Commands;
+
+/// <summary><c>lock [--update [NAME...]]</c>: compute the pins, sign, and replace secrets.lock.json atomically.</summary>
+internal static class LockCommand
+{
+    public static Command Create(CommandRunner runner)
+    {
+        var update = new Option<bool>("--update") { Description = "Move pins to the newest readable version (all secrets, or the NAMEs given)." };
+        var names = new Argument<string[]>("NAME") { Description = "With --update: the secrets to move.", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("lock", "Pin every secret of secrets.yaml to an exact store version in a signed secrets.lock.json.") { update, names };
+        runner.SetAction(command, async (context, cancellationToken) =>
+        {
+            var selected = context.Get(names) ?? [];
+            if (selected.Length > 0 && !context.Get(update))
+            {
+                throw new Core.Errors.SecretsPipelineException(Core.Errors.Codes.Usage, "naming secrets needs --update (e.g. `secrets-pipeline lock --update DB_PASSWORD`).");
+            }
+
+            var manifest = context.ReadManifest();
+            LockFile? previous = null;
+            if (File.Exists(context.LockPath))
+            {
+                // A tampered lock must not be laundered: its pins are reused only after its signature checks out.
+                (previous, _, _) = await context.ReadVerifiedLockAsync(null, cancellationToken).ConfigureAwait(false);
+            }
+
+            var environments = context.Environment is { } env ? new[] { env } : [];
+            await using var stores = context.OpenStores();
+            var (lockFile, changes) = await new Locker(stores)
+                .ComputeAsync(manifest, previous, new LockRequest(environments, context.Get(update), selected), cancellationToken)
+                .ConfigureAwait(false);
+            using var key = EcdsaKeys.LoadPrivate(context.Home);
+            using var signer = new LocalSigner(key);
+            var written = await LockWriter.WriteAsync(context.LockPath, lockFile, previous, [signer], cancellationToken).ConfigureAwait(false);
+            Report(context, lockFile, changes, written);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Report(CommandContext context, LockFile lockFile, IReadOnlyList<LockChange> changes, bool written)
+    {
+        if (context.Json)
+        {
+            context.Output.WriteJson(new JsonObject
+            {
+                ["lock"] = context.LockPath,
+                ["written"] = written,
+                ["manifest_digest"] = lockFile.ManifestDigest,
+                ["changes"] = new JsonArray(changes.Select(c => (JsonNode?)new JsonObject
+                {
+                    ["environment"] = c.Environment,
+                    ["secret"] = c.Secret,
+                    ["change"] = c.Kind.ToString().ToLowerInvariant(),
+                    ["old_version"] = c.OldVersion,
+                    ["new_version"] = c.NewVersion,
+                }).ToArray()),
+            });
+            return;
+        }
+
+        foreach (var change in changes)
+        {
+            var detail = change.Kind switch
+            {
+                LockChangeKind.Added => change.NewVersion is null ? "pinned (dynamic)" : $"pinned to version {change.NewVersion}",
+                LockChangeKind.Removed => "pin removed",
+                _ => $"version {change.OldVersion} -> {change.NewVersion}",
+            };
+            context.Output.Info($"lock: {change.Environment}/{change.Secret}: {detail}");
+        }
+
+        var pins = lockFile.Environments.Values.Sum(e => e.Secrets.Count);
+        context.Output.Info(written
+            ? $"lock: wrote {Path.GetFileName(context.LockPath)} ({pins} pins in {lockFile.Environments.Count} environments, signed)"
+            : $"lock: {Path.GetFileName(context.LockPath)} is up to date ({pins} pins)");
+    }
+}

@@ -1,0 +1,10 @@
+using System.CommandLine;
+
+namespace SecretsPipeline.Cli.Commands;
+
+/// <summary>Options that several commands take with the same meaning.</summary>
+internal static class SharedOptions
+{
+    public static Option<string?> At() =>
+        new("--at") { Description = "Read secrets.yaml and secrets.lock.json as they were at this commit, tag or branch (the work tree is not touched)." };
+}
