@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+
+namespace Build;
+
+internal sealed record Target(string Name, string Description, IReadOnlyList<string> DependsOn, Func<Task> Action);
+
+internal static partial class Targets
+{
+    private const string Solution = "SecretsPipeline.sln";
+
+    public static IReadOnlyList<Target> Create(string root) =>
+    [
+        new("restore", $"restore NuGet packages of {Solution}", [],
+            () => ProcessRunner.RunAsync(root, "dotnet", "restore", Solution)),
+        new("format-check", "fail if dotnet format would change any file", ["restore"],
+            () => ProcessRunner.RunAsync(root, "dotnet", "format", Solution, "--verify-no-changes", "--no-restore")),
+        new("build", "build the solution in Release", ["restore"],
+            () => ProcessRunner.RunAsync(root, "dotnet", "build", Solution, "-c", "Release", "--no-restore")),
+        new("pack", "pack the secrets-pipeline tool into artifacts/packages", ["build"],
+            () => ProcessRunner.RunAsync(root, "dotnet", "pack", "src/SecretsPipeline.Cli", "-c", "Release", "--no-build", "-o", "artifacts/packages")),
+        new("test", "run all tests and print the summary", ["build", "pack"],
+            () => TestAsync(root)),
+        new("demo", "narrate the rollback story in a temporary git repository", ["pack"],
+            () => new Demo(root).RunAsync()),
+        new("clean", "delete artifacts/", [],
+            () => CleanAsync(root)),
+    ];
+
+    private static async Task TestAsync(string root)
+    {
+        var result = await ProcessRunner.CaptureAsync(
+            root, "dotnet", ["test", Solution, "-c", "Release", "--no-build"], echo: true);
+
+        // The per-assembly summaries scroll past between build noise; repeat them where they are seen.
+        var summary = (result.StdOut + "\n" + result.StdErr)
+            .Split('\n')
+            .Select(line => line.TrimEnd())
+            .Where(line => SummaryLine().IsMatch(line))
+            .ToList();
+        Console.WriteLine("test summary:");
+        foreach (var line in summary.DefaultIfEmpty("  (dotnet test printed no summary line)"))
+        {
+            Console.WriteLine($"  {line.Trim()}");
+        }
+
+        if (result.ExitCode != 0)
+        {
+            throw new BuildFailedException($"dotnet test exited with code {result.ExitCode}");
+        }
+    }
+
+    private static Task CleanAsync(string root)
+    {
+        var artifacts = Path.Combine(root, "artifacts");
+        if (Directory.Exists(artifacts))
+        {
+            FileSystem.DeleteTree(artifacts);
+            Console.WriteLine($"deleted {artifacts}");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // VSTest prints "Passed! - ..." / "Failed! - ..."; Microsoft.Testing.Platform and the terminal logger print "Test summary: ...".
+    [GeneratedRegex(@"^\s*(Passed!|Failed!|Test summary:|Test run summary:|Total tests:|No test is available)")]
+    private static partial Regex SummaryLine();
+}
