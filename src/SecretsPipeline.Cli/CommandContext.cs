@@ -7,6 +7,7 @@ using SecretsPipeline.Core.Signing;
 using SecretsPipeline.Core.Stores;
 using SecretsPipeline.Git;
 using SecretsPipeline.Stores.Local;
+using SecretsPipeline.Vault;
 
 namespace SecretsPipeline.Cli;
 
@@ -52,7 +53,9 @@ internal sealed class CommandContext
     public string RequireEnvironment(string command) =>
         Environment ?? throw new SecretsPipelineException(Codes.Usage, $"`{command}` needs --env ENV (one of the environments in secrets.yaml).");
 
-    public StoreRegistry OpenStores() => new([new LocalStoreFactory(Home)], ManifestDirectory);
+    public StoreRegistry OpenStores() => new(
+        [new LocalStoreFactory(Home), new VaultStoreFactory(System.Environment.GetEnvironmentVariable, System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile))],
+        ManifestDirectory);
 
     public LocalTrustSource LoadTrust() =>
         LocalTrustSource.Load(Home, _parse.GetValue(_options.TrustKey) ?? [], System.Environment.GetEnvironmentVariable(LocalTrustSource.Variable));

@@ -50,6 +50,13 @@ public static class Codes
     public static readonly ErrorCode StoreUnsupported = new("SPL3011", ExitCodes.Usage, "the store does not support this operation");
     public static readonly ErrorCode StoreBadRef = new("SPL3012", ExitCodes.Usage, "a store reference given on the command line is not valid");
 
+    // 31xx: HashiCorp Vault
+    public static readonly ErrorCode VaultConfig = new("SPL3101", ExitCodes.Usage, "the Vault settings (manifest or VAULT_* variables) are not valid");
+    public static readonly ErrorCode VaultAuth = new("SPL3102", ExitCodes.Failed, "Vault login failed or no token is available");
+    public static readonly ErrorCode VaultDenied = new("SPL3103", ExitCodes.Failed, "Vault answered permission denied (403)");
+    public static readonly ErrorCode VaultRequest = new("SPL3104", ExitCodes.Failed, "a Vault request failed after its retries");
+    public static readonly ErrorCode VaultUnreachable = new("SPL3105", ExitCodes.Failed, "Vault could not be reached");
+
     // 4xxx: git
     public static readonly ErrorCode GitNoRepository = new("SPL4001", ExitCodes.Usage, "not inside a git repository");
     public static readonly ErrorCode GitBadRevision = new("SPL4002", ExitCodes.Usage, "the revision does not exist");

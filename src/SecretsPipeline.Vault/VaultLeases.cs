@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using SecretsPipeline.Core.Stores;
+using SecretsPipeline.Vault.Http;
+using SecretsPipeline.Vault.Kv;
+
+namespace SecretsPipeline.Vault;
+
+/// <summary>Dynamic secrets: issue from a role path, renew and revoke through <c>sys/leases</c>.</summary>
+internal sealed class VaultLeases(VaultHttpClient client)
+{
+    public async Task<Lease> IssueAsync(string role, CancellationToken cancellationToken)
+    {
+        // Issuing creates a credential: never retried, or a retry could leave an orphan lease behind.
+        var response = await client.SendExpectingAsync(HttpMethod.Get, role, null, false, cancellationToken).ConfigureAwait(false);
+        var body = response.Body!;
+        var credentials = (body["data"] as JsonObject ?? [])
+            .ToDictionary(p => p.Key, p => KvV2Client.Text(p.Value) ?? string.Empty, StringComparer.Ordinal);
+        return new Lease(
+            body["lease_id"]?.GetValue<string>() ?? string.Empty,
+            role,
+            DateTimeOffset.UtcNow.AddSeconds(body["lease_duration"]?.GetValue<long>() ?? 0),
+            body["renewable"]?.GetValue<bool>() ?? false,
+            credentials);
+    }
+
+    public async Task<Lease> RenewAsync(string leaseId, TimeSpan? increment, CancellationToken cancellationToken)
+    {
+        var request = new JsonObject { ["lease_id"] = leaseId };
+        if (increment is { } value)
+        {
+            request["increment"] = (long)value.TotalSeconds;
+        }
+
+        var response = await client.SendExpectingAsync(HttpMethod.Put, "sys/leases/renew", request, true, cancellationToken).ConfigureAwait(false);
+        var body = response.Body!;
+        return new Lease(
+            leaseId,
+            leaseId[..Math.Max(0, leaseId.LastIndexOf('/'))],
+            DateTimeOffset.UtcNow.AddSeconds(body["lease_duration"]?.GetValue<long>() ?? 0),
+            body["renewable"]?.GetValue<bool>() ?? false,
+            new Dictionary<string, string>());
+    }
+
+    /// <summary>Synchronous revoke; an unknown lease is a success in Vault, which makes the call safe to retry.</summary>
+    public Task RevokeAsync(string leaseId, CancellationToken cancellationToken) =>
+        client.SendExpectingAsync(HttpMethod.Put, "sys/leases/revoke", new JsonObject { ["lease_id"] = leaseId, ["sync"] = true }, true, cancellationToken);
+}
