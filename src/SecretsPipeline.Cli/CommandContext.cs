@@ -8,6 +8,8 @@ using SecretsPipeline.Core.Stores;
 using SecretsPipeline.Git;
 using SecretsPipeline.Stores.Local;
 using SecretsPipeline.Vault;
+using SecretsPipeline.Vault.Http;
+using SecretsPipeline.Vault.Transit;
 
 namespace SecretsPipeline.Cli;
 
@@ -54,7 +56,7 @@ internal sealed class CommandContext
         Environment ?? throw new SecretsPipelineException(Codes.Usage, $"`{command}` needs --env ENV (one of the environments in secrets.yaml).");
 
     public StoreRegistry OpenStores() => new(
-        [new LocalStoreFactory(Home), new VaultStoreFactory(System.Environment.GetEnvironmentVariable, System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile))],
+        [new LocalStoreFactory(Home), new VaultStoreFactory(System.Environment.GetEnvironmentVariable, UserProfile)],
         ManifestDirectory);
 
     public LocalTrustSource LoadTrust() =>
@@ -91,9 +93,29 @@ internal sealed class CommandContext
     {
         var (lockFile, display) = ReadLock(revision);
         using var trust = LoadTrust();
-        var signedBy = await new LockVerifier([trust]).VerifyAsync(display, lockFile, cancellationToken).ConfigureAwait(false);
-        return (lockFile, display, signedBy);
+        var sources = new List<ITrustSource> { trust };
+        var transitKeys = (_parse.GetValue(_options.TrustTransitKey) ?? [])
+            .Concat((System.Environment.GetEnvironmentVariable(TransitTrustSource.Variable) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToArray();
+        VaultHttpClient? vault = null;
+        try
+        {
+            if (transitKeys.Length > 0)
+            {
+                vault = VaultEnvironmentClient.Create(System.Environment.GetEnvironmentVariable, UserProfile);
+                sources.Add(new TransitTrustSource(mount => new TransitClient(vault, mount), transitKeys));
+            }
+
+            var signedBy = await new LockVerifier(sources).VerifyAsync(display, lockFile, cancellationToken).ConfigureAwait(false);
+            return (lockFile, display, signedBy);
+        }
+        finally
+        {
+            vault?.Dispose();
+        }
     }
+
+    public static string UserProfile => System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
 
     /// <summary>
     /// The work tree root (nearest folder with a <c>.git</c> entry), else the current folder. Walking the folders

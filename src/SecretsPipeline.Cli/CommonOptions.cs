@@ -17,8 +17,11 @@ internal sealed class CommonOptions
 
     public Option<string[]> TrustKey { get; } = new("--trust-key") { Description = "Trust this public key (PEM text or file) as a lock signer; repeatable.", Recursive = true, AllowMultipleArgumentsPerToken = false };
 
+    public Option<string[]> TrustTransitKey { get; } = new("--trust-transit-key") { Description = "Trust lock signatures by this Vault transit key (`transit/NAME` or `MOUNT/NAME`), checked with transit/verify on VAULT_ADDR; repeatable.", Recursive = true };
+
     public void AddTo(RootCommand root)
     {
+        root.Options.Add(TrustTransitKey);
         root.Options.Add(Manifest);
         root.Options.Add(Lock);
         root.Options.Add(Env);

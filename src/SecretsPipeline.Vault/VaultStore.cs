@@ -15,7 +15,7 @@ namespace SecretsPipeline.Vault;
 /// Reads are coalesced (one request per distinct path and version, however many secrets share it). A revoked version
 /// is marked in the key's custom metadata and soft-deleted, so the mark lives in Vault, out of reach of <c>git revert</c>.
 /// </summary>
-public sealed class VaultStore : ISecretStore
+public sealed class VaultStore : ISecretStore, IVersionRetention
 {
     public const string RevokedPrefix = "secrets-pipeline-revoked-v";
 
@@ -127,11 +127,16 @@ public sealed class VaultStore : ISecretStore
         return metadata is null ? [] : metadata.Versions.Select(v => Info(v, metadata.CustomMetadata)).ToArray();
     }
 
-    /// <summary>The key's metadata and the mount's retention settings, for <c>verify --online</c>.</summary>
-    public async Task<(KvMetadata? Key, (int MaxVersions, TimeSpan DeleteVersionAfter)? Mount)> RetentionAsync(SecretRef secretRef, CancellationToken cancellationToken)
+    /// <summary>Effective max_versions is the larger of key and mount (10 when both are 0), as the KV plugin computes it.</summary>
+    public async Task<RetentionOutlook> OutlookAsync(SecretRef secretRef, string version, CancellationToken cancellationToken)
     {
         var kv = Kv(secretRef);
-        return (await kv.ReadMetadataAsync(secretRef.Path, cancellationToken).ConfigureAwait(false), await kv.ReadConfigAsync(cancellationToken).ConfigureAwait(false));
+        var metadata = await kv.ReadMetadataAsync(secretRef.Path, cancellationToken).ConfigureAwait(false);
+        var mount = await kv.ReadConfigAsync(cancellationToken).ConfigureAwait(false);
+        var configured = Math.Max(metadata?.MaxVersions ?? 0, mount?.MaxVersions ?? 0);
+        var number = Number(version);
+        var pinned = metadata?.Versions.FirstOrDefault(v => v.Version == number);
+        return new RetentionOutlook((metadata?.CurrentVersion ?? number) - number, configured > 0 ? configured : 10, pinned?.DeletionTime);
     }
 
     public Task DeleteVersionAsync(SecretRef secretRef, string version, CancellationToken cancellationToken) =>

@@ -13,7 +13,8 @@ internal static class LockCommand
     {
         var update = new Option<bool>("--update") { Description = "Move pins to the newest readable version (all secrets, or the NAMEs given)." };
         var names = new Argument<string[]>("NAME") { Description = "With --update: the secrets to move.", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("lock", "Pin every secret of secrets.yaml to an exact store version in a signed secrets.lock.json.") { update, names };
+        var signerOption = new Option<string[]>("--signer") { Description = "Who signs: `local` (the key in SECRETS_PIPELINE_HOME) and/or `vault-transit:MOUNT/KEY`; repeatable. Default: SECRETS_PIPELINE_SIGNERS, else local." };
+        var command = new Command("lock", "Pin every secret of secrets.yaml to an exact store version in a signed secrets.lock.json.") { update, names, signerOption };
         runner.SetAction(command, async (context, cancellationToken) =>
         {
             var selected = context.Get(names) ?? [];
@@ -35,9 +36,8 @@ internal static class LockCommand
             var (lockFile, changes) = await new Locker(stores)
                 .ComputeAsync(manifest, previous, new LockRequest(environments, context.Get(update), selected), cancellationToken)
                 .ConfigureAwait(false);
-            using var key = EcdsaKeys.LoadPrivate(context.Home);
-            using var signer = new LocalSigner(key);
-            var written = await LockWriter.WriteAsync(context.LockPath, lockFile, previous, [signer], cancellationToken).ConfigureAwait(false);
+            using var signers = LockSigners.Create(context, context.Get(signerOption) ?? []);
+            var written = await LockWriter.WriteAsync(context.LockPath, lockFile, previous, signers.Signers, cancellationToken).ConfigureAwait(false);
             Report(context, lockFile, changes, written);
             return 0;
         });

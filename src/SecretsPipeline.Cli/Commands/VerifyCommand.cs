@@ -88,7 +88,16 @@ internal static class VerifyCommand
                         $"secret '{secret.Name}' (environment '{environment}') is pinned to version {pin.Version}, which is {state.ToString().ToLowerInvariant()}; the newest good version is {newest}. Run `secrets-pipeline lock --update {secret.Name} --env {environment}`.",
                         secret.Location));
                 }
-                else if (pin.Created is { } created && pinned.Created != created)
+                else if (store is IVersionRetention retention)
+                {
+                    var outlook = await retention.OutlookAsync(secret.RefFor(environment), pin.Version!, cancellationToken).ConfigureAwait(false);
+                    foreach (var warning in RetentionWarnings.For(secret.Name, environment, pin.Version!, outlook, DateTimeOffset.UtcNow))
+                    {
+                        context.Output.Error.WriteLine(Diagnostic.Format(secret.Location, "warning", Codes.RetentionWarning.Id, warning));
+                    }
+                }
+
+                if (pinned is not null && pin.Created is { } created && pinned.Created != created)
                 {
                     problems.Add(new SecretsPipelineException(
                         Codes.VersionReplaced,

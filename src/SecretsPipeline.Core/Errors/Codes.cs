@@ -49,6 +49,7 @@ public static class Codes
     public static readonly ErrorCode StoreUnavailable = new("SPL3010", ExitCodes.Failed, "the store could not be opened or reached");
     public static readonly ErrorCode StoreUnsupported = new("SPL3011", ExitCodes.Usage, "the store does not support this operation");
     public static readonly ErrorCode StoreBadRef = new("SPL3012", ExitCodes.Usage, "a store reference given on the command line is not valid");
+    public static readonly ErrorCode RetentionWarning = new("SPL3013", ExitCodes.Ok, "warning: store retention will remove a pinned version soon");
 
     // 31xx: HashiCorp Vault
     public static readonly ErrorCode VaultConfig = new("SPL3101", ExitCodes.Usage, "the Vault settings (manifest or VAULT_* variables) are not valid");
