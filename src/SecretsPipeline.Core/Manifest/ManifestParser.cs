@@ -370,37 +370,23 @@ public static partial class ManifestParser
         node as YamlScalar
         ?? throw new SecretsPipelineException(Codes.ManifestWrongType, $"{what} must be a single value, not {node.Kind}.", node.Location);
 
+    /// <summary>One edit apart: a letter added, removed, replaced, or two neighbours swapped.</summary>
     private static bool Near(string a, string b)
     {
-        if (Math.Abs(a.Length - b.Length) > 1)
+        if (a.Length == b.Length)
+        {
+            var diffs = Enumerable.Range(0, a.Length).Where(i => a[i] != b[i]).ToArray();
+            return diffs.Length <= 1 || (diffs.Length == 2 && diffs[1] == diffs[0] + 1 && a[diffs[0]] == b[diffs[1]] && a[diffs[1]] == b[diffs[0]]);
+        }
+
+        var (longer, shorter) = a.Length > b.Length ? (a, b) : (b, a);
+        if (longer.Length - shorter.Length != 1)
         {
             return false;
         }
 
-        var differences = 0;
-        for (int i = 0, j = 0; i < a.Length && j < b.Length; i++, j++)
-        {
-            if (a[i] == b[j])
-            {
-                continue;
-            }
-
-            if (++differences > 1)
-            {
-                return false;
-            }
-
-            if (a.Length > b.Length)
-            {
-                j--;
-            }
-            else if (b.Length > a.Length)
-            {
-                i--;
-            }
-        }
-
-        return true;
+        var skip = Enumerable.Range(0, shorter.Length).FirstOrDefault(i => longer[i] != shorter[i], shorter.Length);
+        return longer.AsSpan(skip + 1).SequenceEqual(shorter.AsSpan(skip));
     }
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]

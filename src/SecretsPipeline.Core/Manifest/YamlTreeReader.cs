@@ -21,6 +21,7 @@ internal sealed class YamlTreeReader
 
     public static YamlNode? Read(string path, string text)
     {
+        RejectTabIndentation(path, text);
         var reader = new YamlTreeReader(path, text);
         try
         {
@@ -28,11 +29,31 @@ internal sealed class YamlTreeReader
         }
         catch (YamlException ex)
         {
-            var message = ex.Message.Replace("\r", " ").Replace("\n", " ");
+            var message = ex.Message.Replace("\r", " ").Replace("\n", " ").TrimEnd('.', ' ');
             throw new SecretsPipelineException(
                 Codes.ManifestSyntax,
                 $"invalid YAML: {message}. Check indentation and quoting near this position.",
                 new SourceLocation(path, (int)ex.Start.Line, (int)ex.Start.Column));
+        }
+    }
+
+    /// <summary>YAML forbids tabs for indentation, and the parser reports them at (1,1); find the real place first.</summary>
+    private static void RejectTabIndentation(string path, string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i];
+            for (var column = 0; column < line.Length && (line[column] == ' ' || line[column] == '\t'); column++)
+            {
+                if (line[column] == '\t' && line.AsSpan(column).Trim().Length > 0)
+                {
+                    throw new SecretsPipelineException(
+                        Codes.ManifestSyntax,
+                        "a tab is used for indentation; YAML allows only spaces there. Replace the tab with spaces.",
+                        new SourceLocation(path, i + 1, column + 1));
+                }
+            }
         }
     }
 

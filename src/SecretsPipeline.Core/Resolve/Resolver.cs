@@ -57,20 +57,43 @@ public sealed class Resolver(StoreRegistry stores, int parallelism = 8)
 
             return new ResolveResult(environment, outputs, leases);
         }
-        catch
+        catch (Exception ex)
         {
-            await RevokeAllAsync(store, leases).ConfigureAwait(false);
-            throw;
+            var orphans = await RevokeAllAsync(store, leases).ConfigureAwait(false);
+            if (orphans.Count == 0)
+            {
+                throw;
+            }
+
+            var code = ex is SecretsPipelineException known ? known.Code : Codes.Internal;
+            throw new SecretsPipelineException(
+                code,
+                $"{(ex is SecretsPipelineException ? ex.Message : "the resolve failed")}; in addition {orphans.Count} lease(s) of this attempt could not be revoked: {string.Join(", ", orphans)} (revoke them with `vault lease revoke`).",
+                (ex as SecretsPipelineException)?.Location,
+                ex);
         }
     }
 
-    /// <summary>Revokes leases of a failed attempt; runs even when the caller cancelled.</summary>
-    public static async Task RevokeAllAsync(ISecretStore store, IEnumerable<Lease> leases)
+    /// <summary>
+    /// Revokes the leases of a failed attempt, every one of them even if some revokes fail, and even when the caller
+    /// cancelled. Returns the ids it could not revoke.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RevokeAllAsync(ISecretStore store, IEnumerable<Lease> leases)
     {
+        var failed = new List<string>();
         foreach (var lease in leases)
         {
-            await store.RevokeLeaseAsync(lease.LeaseId, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await store.RevokeLeaseAsync(lease.LeaseId, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SecretsPipelineException or HttpRequestException or IOException or TimeoutException)
+            {
+                failed.Add(lease.LeaseId);
+            }
         }
+
+        return failed;
     }
 
     private static LeaseTerms TermsOf(SecretPin pin) =>

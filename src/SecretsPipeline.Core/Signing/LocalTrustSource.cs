@@ -71,8 +71,10 @@ public sealed class LocalTrustSource : ITrustSource, IDisposable
         }
 
         var bytes = new byte[64];
+        // Base64 decoders ignore non-zero padding bits; requiring the canonical encoding makes every character count.
         var valid = Convert.TryFromBase64String(signature.Value, bytes, out var written)
             && written == 64
+            && Convert.ToBase64String(bytes) == signature.Value
             && key.VerifyData(payload, bytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return Task.FromResult<bool?>(valid);
     }
