@@ -23,11 +23,13 @@ public sealed class VaultStore : ISecretStore, IVersionRetention
     private readonly string? _hmacKey;
     private readonly ConcurrentDictionary<(string Mount, string Path, long Version), Lazy<Task<KvReadResult>>> _reads = new();
     private readonly VaultLeases _leases;
+    private readonly MountDetector? _mounts;
 
-    public VaultStore(VaultHttpClient client, string? hmacKey)
+    public VaultStore(VaultHttpClient client, string? hmacKey, bool detectMounts = false)
     {
         _client = client;
         _hmacKey = hmacKey;
+        _mounts = detectMounts ? new MountDetector(client) : null;
         _leases = new VaultLeases(client);
         var identity = new Dictionary<string, string> { ["type"] = "vault", ["address"] = client.Options.Address.ToString().TrimEnd('/') };
         if (client.Options.Namespace is { } ns)
@@ -42,8 +44,8 @@ public sealed class VaultStore : ISecretStore, IVersionRetention
 
     public async Task<SecretVersionInfo?> GetCurrentAsync(SecretRef secretRef, CancellationToken cancellationToken)
     {
-        var kv = Kv(secretRef);
-        var latest = await kv.ReadAsync(secretRef.Path, null, cancellationToken).ConfigureAwait(false);
+        var (kv, path) = await LocateAsync(secretRef, cancellationToken).ConfigureAwait(false);
+        var latest = await kv.ReadAsync(path, null, cancellationToken).ConfigureAwait(false);
         if (latest.Outcome == KvReadOutcome.Missing)
         {
             return null;
@@ -51,7 +53,7 @@ public sealed class VaultStore : ISecretStore, IVersionRetention
 
         if (latest.Outcome == KvReadOutcome.Found && !IsRevoked(latest.CustomMetadata, latest.Version!.Version))
         {
-            _reads.TryAdd((kv.Mount, secretRef.Path, latest.Version.Version), new Lazy<Task<KvReadResult>>(Task.FromResult(latest)));
+            _reads.TryAdd((kv.Mount, path, latest.Version.Version), new Lazy<Task<KvReadResult>>(Task.FromResult(latest)));
             return Info(latest.Version, latest.CustomMetadata);
         }
 
@@ -67,8 +69,8 @@ public sealed class VaultStore : ISecretStore, IVersionRetention
             throw new VersionUnavailableException(VersionState.Missing, version, $"'{version}' is not a KV v2 version number");
         }
 
-        var kv = Kv(secretRef);
-        var lazy = _reads.GetOrAdd((kv.Mount, secretRef.Path, number), key => new Lazy<Task<KvReadResult>>(() => kv.ReadAsync(key.Path, key.Version, cancellationToken)));
+        var (kv, path) = await LocateAsync(secretRef, cancellationToken).ConfigureAwait(false);
+        var lazy = _reads.GetOrAdd((kv.Mount, path, number), key => new Lazy<Task<KvReadResult>>(() => kv.ReadAsync(key.Path, key.Version, cancellationToken)));
         KvReadResult result;
         try
         {
@@ -76,7 +78,7 @@ public sealed class VaultStore : ISecretStore, IVersionRetention
         }
         catch
         {
-            _reads.TryRemove(new KeyValuePair<(string, string, long), Lazy<Task<KvReadResult>>>((kv.Mount, secretRef.Path, number), lazy));
+            _reads.TryRemove(new KeyValuePair<(string, string, long), Lazy<Task<KvReadResult>>>((kv.Mount, path, number), lazy));
             throw;
         }
 
@@ -107,8 +109,8 @@ public sealed class VaultStore : ISecretStore, IVersionRetention
 
     public async Task<SecretVersionInfo> WriteAsync(SecretRef secretRef, string value, string? expectedCurrent, CancellationToken cancellationToken)
     {
-        var kv = Kv(secretRef);
-        var latest = await kv.ReadAsync(secretRef.Path, null, cancellationToken).ConfigureAwait(false);
+        var (kv, path) = await LocateAsync(secretRef, cancellationToken).ConfigureAwait(false);
+        var latest = await kv.ReadAsync(path, null, cancellationToken).ConfigureAwait(false);
         var current = latest.Version?.Version ?? 0;
         if (expectedCurrent is not null && expectedCurrent != current.ToString(CultureInfo.InvariantCulture))
         {
@@ -117,21 +119,22 @@ public sealed class VaultStore : ISecretStore, IVersionRetention
 
         // KV v2 versions the whole path: carry the other keys of the newest version into the new one.
         var values = new Dictionary<string, string?>(latest.Data ?? new Dictionary<string, string?>(), StringComparer.Ordinal) { [secretRef.Key] = value };
-        var written = await kv.WriteAsync(secretRef.Path, values, current, cancellationToken).ConfigureAwait(false);
+        var written = await kv.WriteAsync(path, values, current, cancellationToken).ConfigureAwait(false);
         return Info(written, latest.CustomMetadata);
     }
 
     public async Task<IReadOnlyList<SecretVersionInfo>> ListVersionsAsync(SecretRef secretRef, CancellationToken cancellationToken)
     {
-        var metadata = await Kv(secretRef).ReadMetadataAsync(secretRef.Path, cancellationToken).ConfigureAwait(false);
+        var (kv, path) = await LocateAsync(secretRef, cancellationToken).ConfigureAwait(false);
+        var metadata = await kv.ReadMetadataAsync(path, cancellationToken).ConfigureAwait(false);
         return metadata is null ? [] : metadata.Versions.Select(v => Info(v, metadata.CustomMetadata)).ToArray();
     }
 
     /// <summary>Effective max_versions is the larger of key and mount (10 when both are 0), as the KV plugin computes it.</summary>
     public async Task<RetentionOutlook> OutlookAsync(SecretRef secretRef, string version, CancellationToken cancellationToken)
     {
-        var kv = Kv(secretRef);
-        var metadata = await kv.ReadMetadataAsync(secretRef.Path, cancellationToken).ConfigureAwait(false);
+        var (kv, path) = await LocateAsync(secretRef, cancellationToken).ConfigureAwait(false);
+        var metadata = await kv.ReadMetadataAsync(path, cancellationToken).ConfigureAwait(false);
         var mount = await kv.ReadConfigAsync(cancellationToken).ConfigureAwait(false);
         var configured = Math.Max(metadata?.MaxVersions ?? 0, mount?.MaxVersions ?? 0);
         var number = Number(version);
@@ -139,14 +142,17 @@ public sealed class VaultStore : ISecretStore, IVersionRetention
         return new RetentionOutlook((metadata?.CurrentVersion ?? number) - number, configured > 0 ? configured : 10, pinned?.DeletionTime);
     }
 
-    public Task DeleteVersionAsync(SecretRef secretRef, string version, CancellationToken cancellationToken) =>
-        Kv(secretRef).DeleteVersionsAsync(secretRef.Path, [Number(version)], cancellationToken);
+    public async Task DeleteVersionAsync(SecretRef secretRef, string version, CancellationToken cancellationToken)
+    {
+        var (kv, path) = await LocateAsync(secretRef, cancellationToken).ConfigureAwait(false);
+        await kv.DeleteVersionsAsync(path, [Number(version)], cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task RevokeVersionAsync(SecretRef secretRef, string version, string reason, CancellationToken cancellationToken)
     {
         var number = Number(version);
-        var kv = Kv(secretRef);
-        var metadata = await kv.ReadMetadataAsync(secretRef.Path, cancellationToken).ConfigureAwait(false);
+        var (kv, path) = await LocateAsync(secretRef, cancellationToken).ConfigureAwait(false);
+        var metadata = await kv.ReadMetadataAsync(path, cancellationToken).ConfigureAwait(false);
         if (metadata is null || metadata.Versions.All(v => v.Version != number))
         {
             throw new VersionUnavailableException(VersionState.Missing, version, $"{secretRef.FullPath} has no version {version} to revoke");
@@ -157,8 +163,8 @@ public sealed class VaultStore : ISecretStore, IVersionRetention
         {
             [RevokedPrefix + version] = Printable($"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ssZ} {reason}"),
         };
-        await kv.WriteCustomMetadataAsync(secretRef.Path, custom, cancellationToken).ConfigureAwait(false);
-        await kv.DeleteVersionsAsync(secretRef.Path, [number], cancellationToken).ConfigureAwait(false);
+        await kv.WriteCustomMetadataAsync(path, custom, cancellationToken).ConfigureAwait(false);
+        await kv.DeleteVersionsAsync(path, [number], cancellationToken).ConfigureAwait(false);
         _reads.Clear();
     }
 
@@ -177,7 +183,17 @@ public sealed class VaultStore : ISecretStore, IVersionRetention
         return ValueTask.CompletedTask;
     }
 
-    private KvV2Client Kv(SecretRef secretRef) => new(_client, secretRef.Mount);
+    /// <summary>The KV mount and the path inside it: the ref's first segment (or `mount:`), or what Vault reports when detection is on.</summary>
+    private async Task<(KvV2Client Kv, string Path)> LocateAsync(SecretRef secretRef, CancellationToken cancellationToken)
+    {
+        if (_mounts is null)
+        {
+            return (new KvV2Client(_client, secretRef.Mount), secretRef.Path);
+        }
+
+        var mount = await _mounts.MountOfAsync(secretRef.FullPath, cancellationToken).ConfigureAwait(false);
+        return (new KvV2Client(_client, mount), secretRef.FullPath[(mount.Length + 1)..]);
+    }
 
     private static bool IsRevoked(IReadOnlyDictionary<string, string> custom, long version) =>
         custom.ContainsKey(RevokedPrefix + version.ToString(CultureInfo.InvariantCulture));

@@ -18,7 +18,7 @@ public sealed class VaultStoreFactory(Func<string, string?> variable, string? us
     {
         var options = VaultClientOptions.FromEnvironment(definition.Settings, variable);
         var client = new VaultHttpClient(options, CreateAuth(definition), handler);
-        return new VaultStore(client, definition.Setting("transit_key"));
+        return new VaultStore(client, definition.Setting("transit_key"), definition.Setting("detect_mount") is "true");
     }
 
     private IVaultAuth CreateAuth(StoreDefinition definition)
