@@ -23,6 +23,7 @@ internal static class InitCommand
         """;
 
     private const string IgnoreEntry = ".secrets-pipeline/";
+    private static readonly string _tempEntry = "*" + AtomicFile.TempSuffix;
 
     public static Command Create(CommandRunner runner)
     {
@@ -42,11 +43,14 @@ internal static class InitCommand
 
             var ignore = Path.Combine(context.ManifestDirectory, ".gitignore");
             var existing = File.Exists(ignore) ? File.ReadAllText(ignore) : string.Empty;
-            if (!existing.Split('\n').Any(line => line.Trim() is IgnoreEntry or "/" + IgnoreEntry))
+            var lines = existing.Split('\n').Select(l => l.Trim()).ToHashSet(StringComparer.Ordinal);
+            var missing = new[] { IgnoreEntry, _tempEntry }.Where(e => !lines.Contains(e) && !lines.Contains("/" + e)).ToArray();
+            if (missing.Length > 0)
             {
                 var separator = existing.Length == 0 || existing.EndsWith('\n') ? string.Empty : "\n";
-                AtomicFile.Write(ignore, System.Text.Encoding.UTF8.GetBytes(existing + separator + "# secrets-pipeline embedded store (encrypted; never commit it)\n" + IgnoreEntry + "\n"));
-                actions.Add($"git-ignored {IgnoreEntry}");
+                var block = "# secrets-pipeline: the embedded store (encrypted; never commit it) and temporary files of interrupted writes\n" + string.Join("\n", missing) + "\n";
+                AtomicFile.Write(ignore, System.Text.Encoding.UTF8.GetBytes(existing + separator + block));
+                actions.Add($"git-ignored {string.Join(" and ", missing)}");
             }
 
             if (EcdsaKeys.EnsureSigningKey(context.Home))

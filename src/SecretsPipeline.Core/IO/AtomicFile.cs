@@ -8,11 +8,14 @@ namespace SecretsPipeline.Core.IO;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>The suffix of temporary files; <c>init</c> git-ignores it, so one left by a crash is never committed.</summary>
+    public const string TempSuffix = ".secrets-pipeline.tmp";
+
     public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
     {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
