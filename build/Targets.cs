@@ -43,11 +43,19 @@ internal static partial class Targets
             Console.WriteLine($"  {line.Trim()}");
         }
 
+        // One plain closing line with the totals, the form any CI log reader understands.
+        var counts = summary.Select(line => Counts().Match(line)).Where(m => m.Success).ToList();
+        int Sum(string group) => counts.Sum(m => int.Parse(m.Groups[group].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Console.WriteLine($"{Sum("passed")} passed, {Sum("failed")} failed, {Sum("skipped")} skipped");
+
         if (result.ExitCode != 0)
         {
             throw new BuildFailedException($"dotnet test exited with code {result.ExitCode}");
         }
     }
+
+    [GeneratedRegex(@"Failed:\s+(?<failed>\d+), Passed:\s+(?<passed>\d+), Skipped:\s+(?<skipped>\d+)")]
+    private static partial Regex Counts();
 
     private static Task CleanAsync(string root)
     {
