@@ -3,6 +3,7 @@ using SecretsPipeline.Cli.Terminal;
 using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.Lock;
 using SecretsPipeline.Core.Manifest;
+using SecretsPipeline.Core.Resolve;
 using SecretsPipeline.Core.Signing;
 using SecretsPipeline.Core.Stores;
 using SecretsPipeline.Git;
@@ -48,6 +49,19 @@ internal sealed class CommandContext
 
     public bool Json => _parse.GetValue(_options.Json);
 
+    /// <summary>How many store requests may be in flight: --parallelism, SECRETS_PIPELINE_PARALLELISM, else the resolver's default.</summary>
+    public int Parallelism
+    {
+        get
+        {
+            var value = _parse.GetValue(_options.Parallelism)
+                ?? (int.TryParse(System.Environment.GetEnvironmentVariable("SECRETS_PIPELINE_PARALLELISM"), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : Resolver.DefaultParallelism);
+            return value is >= 1 and <= 1024
+                ? value
+                : throw new SecretsPipelineException(Codes.Usage, $"parallelism {value} is out of range; use 1 to 1024.");
+        }
+    }
+
     public T? Get<T>(Option<T> option) => _parse.GetValue(option);
 
     public T? Get<T>(Argument<T> argument) => _parse.GetValue(argument);
@@ -56,7 +70,7 @@ internal sealed class CommandContext
         Environment ?? throw new SecretsPipelineException(Codes.Usage, $"`{command}` needs --env ENV (one of the environments in secrets.yaml).");
 
     public StoreRegistry OpenStores() => new(
-        [new LocalStoreFactory(Home), new VaultStoreFactory(System.Environment.GetEnvironmentVariable, UserProfile)],
+        [new LocalStoreFactory(Home), new VaultStoreFactory(System.Environment.GetEnvironmentVariable, UserProfile, Parallelism)],
         ManifestDirectory);
 
     public LocalTrustSource LoadTrust() =>

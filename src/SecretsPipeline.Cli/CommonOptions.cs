@@ -19,8 +19,11 @@ internal sealed class CommonOptions
 
     public Option<string[]> TrustTransitKey { get; } = new("--trust-transit-key") { Description = "Trust lock signatures by this Vault transit key (`transit/NAME` or `MOUNT/NAME`), checked with transit/verify on VAULT_ADDR; repeatable.", Recursive = true };
 
+    public Option<int?> Parallelism { get; } = new("--parallelism") { Description = "Store requests in flight at once (default: SECRETS_PIPELINE_PARALLELISM, else 32).", Recursive = true };
+
     public void AddTo(RootCommand root)
     {
+        root.Options.Add(Parallelism);
         root.Options.Add(TrustTransitKey);
         root.Options.Add(Manifest);
         root.Options.Add(Lock);

@@ -10,13 +10,13 @@ namespace SecretsPipeline.Vault;
 /// Opens <c>type: vault</c> stores. Settings come from the manifest entry (address, namespace, auth, role, audience,
 /// jwt_mount, approle_mount, ca_cert, skip_verify, transit_key) and otherwise from the usual <c>VAULT_*</c> variables.
 /// </summary>
-public sealed class VaultStoreFactory(Func<string, string?> variable, string? userHome, HttpMessageHandler? handler = null) : IStoreFactory
+public sealed class VaultStoreFactory(Func<string, string?> variable, string? userHome, int parallelism = 32, HttpMessageHandler? handler = null) : IStoreFactory
 {
     public string Type => "vault";
 
     public ISecretStore Open(StoreDefinition definition, string manifestDirectory)
     {
-        var options = VaultClientOptions.FromEnvironment(definition.Settings, variable);
+        var options = VaultClientOptions.FromEnvironment(definition.Settings, variable) with { Parallelism = parallelism };
         var client = new VaultHttpClient(options, CreateAuth(definition), handler);
         return new VaultStore(client, definition.Setting("transit_key"), definition.Setting("detect_mount") is "true");
     }

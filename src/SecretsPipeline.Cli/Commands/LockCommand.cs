@@ -33,7 +33,7 @@ internal static class LockCommand
 
             var environments = context.Environment is { } env ? new[] { env } : [];
             await using var stores = context.OpenStores();
-            var (lockFile, changes) = await new Locker(stores)
+            var (lockFile, changes) = await new Locker(stores, context.Parallelism)
                 .ComputeAsync(manifest, previous, new LockRequest(environments, context.Get(update), selected), cancellationToken)
                 .ConfigureAwait(false);
             using var signers = LockSigners.Create(context, context.Get(signerOption) ?? []);

@@ -37,7 +37,7 @@ internal static class ResolveCommand
             LockConsistency.Check(display, lockFile, manifest, [manifest.Environment(environment).Name]);
 
             await using var stores = context.OpenStores();
-            var result = await new Resolver(stores).ResolveAsync(manifest, lockFile, environment, cancellationToken).ConfigureAwait(false);
+            var result = await new Resolver(stores, context.Parallelism).ResolveAsync(manifest, lockFile, environment, cancellationToken).ConfigureAwait(false);
             var text = outputFormat.Render(result.Outputs);
             if (outPath is null)
             {

@@ -16,6 +16,15 @@ public sealed record SecretPin(
 {
     public bool IsDynamic => Dynamic is not null;
 
+    /// <summary>Value equality, including the field list (a record compares lists by reference).</summary>
+    public bool Equals(SecretPin? other) =>
+        other is not null
+        && Ref == other.Ref && Version == other.Version && Created == other.Created && Fingerprint == other.Fingerprint
+        && Dynamic == other.Dynamic && Ttl == other.Ttl && MaxTtl == other.MaxTtl
+        && (Fields ?? []).SequenceEqual(other.Fields ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Ref, Version, Created, Fingerprint, Dynamic, Ttl, MaxTtl);
+
     public static SecretPin Static(string secretRef, string version, DateTimeOffset created, string? fingerprint) =>
         new(secretRef, version, created, fingerprint);
 }

@@ -10,7 +10,7 @@ namespace SecretsPipeline.Core.Locking;
 /// for removed ones, keeps the rest, and with <c>--update</c> moves pins to the newest readable version.
 /// It only reads stores; signing and writing are the caller's.
 /// </summary>
-public sealed class Locker(StoreRegistry stores)
+public sealed class Locker(StoreRegistry stores, int parallelism = Resolve.Resolver.DefaultParallelism)
 {
     public async Task<(LockFile Lock, IReadOnlyList<LockChange> Changes)> ComputeAsync(
         SecretsManifest manifest, LockFile? previous, LockRequest request, CancellationToken cancellationToken)
@@ -51,14 +51,26 @@ public sealed class Locker(StoreRegistry stores)
         SecretsManifest manifest, EnvironmentDefinition environment, EnvironmentLock? old, LockRequest request, List<LockChange> changes, CancellationToken cancellationToken)
     {
         var store = stores.Open(manifest.Stores[environment.Store]);
+        var computed = new SecretPin[manifest.Secrets.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, manifest.Secrets.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var secret = manifest.Secrets[i];
+                var oldPin = old?.Secrets.GetValueOrDefault(secret.Name);
+                var wantsUpdate = request.Update && (request.UpdateNames.Count == 0 || request.UpdateNames.Contains(secret.Name));
+                computed[i] = secret.IsDynamic
+                    ? DynamicPin(secret, environment.Name)
+                    : await StaticPinAsync(store, secret, environment.Name, oldPin, wantsUpdate, ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+
         var pins = new Dictionary<string, SecretPin>(StringComparer.Ordinal);
-        foreach (var secret in manifest.Secrets)
+        for (var i = 0; i < computed.Length; i++)
         {
+            var secret = manifest.Secrets[i];
+            var pin = computed[i];
             var oldPin = old?.Secrets.GetValueOrDefault(secret.Name);
-            var wantsUpdate = request.Update && (request.UpdateNames.Count == 0 || request.UpdateNames.Contains(secret.Name));
-            var pin = secret.IsDynamic
-                ? DynamicPin(secret, environment.Name)
-                : await StaticPinAsync(store, secret, environment.Name, oldPin, wantsUpdate, cancellationToken).ConfigureAwait(false);
             pins[secret.Name] = pin;
             if (oldPin is null)
             {

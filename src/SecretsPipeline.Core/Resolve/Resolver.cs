@@ -10,8 +10,11 @@ namespace SecretsPipeline.Core.Resolve;
 /// lease issued in this attempt is revoked before the error leaves, and no partial result is returned.
 /// The lock must already be verified (signature, trust, manifest digest).
 /// </summary>
-public sealed class Resolver(StoreRegistry stores, int parallelism = 8)
+public sealed class Resolver(StoreRegistry stores, int parallelism = Resolver.DefaultParallelism)
 {
+    /// <summary>Requests in flight per store; reads of distinct paths overlap up to this bound.</summary>
+    public const int DefaultParallelism = 32;
+
     public async Task<ResolveResult> ResolveAsync(SecretsManifest manifest, LockFile lockFile, string environment, CancellationToken cancellationToken)
     {
         var definition = manifest.Environment(environment);
