@@ -50,6 +50,11 @@ public static class Codes
     public static readonly ErrorCode StoreUnsupported = new("SPL3011", ExitCodes.Usage, "the store does not support this operation");
     public static readonly ErrorCode StoreBadRef = new("SPL3012", ExitCodes.Usage, "a store reference given on the command line is not valid");
     public static readonly ErrorCode RetentionWarning = new("SPL3013", ExitCodes.Ok, "warning: store retention will remove a pinned version soon");
+    public static readonly ErrorCode LeaseInvalid = new("SPL3014", ExitCodes.Failed, "the lease does not exist, expired or was revoked");
+    public static readonly ErrorCode LedgerUnsupported = new("SPL3015", ExitCodes.Usage, "the store keeps no deployment ledger or audit trail");
+    public static readonly ErrorCode DeploymentUnknown = new("SPL3016", ExitCodes.Failed, "no deployment with that id is in the ledger");
+    public static readonly ErrorCode AuditBroken = new("SPL3017", ExitCodes.Failed, "the audit trail's hash chain is broken");
+    public static readonly ErrorCode RepositoryBusy = new("SPL3018", ExitCodes.Failed, "another lock or rotate holds the repository");
 
     // 31xx: HashiCorp Vault
     public static readonly ErrorCode VaultConfig = new("SPL3101", ExitCodes.Usage, "the Vault settings (manifest or VAULT_* variables) are not valid");
@@ -62,6 +67,7 @@ public static class Codes
     public static readonly ErrorCode GitNoRepository = new("SPL4001", ExitCodes.Usage, "not inside a git repository");
     public static readonly ErrorCode GitBadRevision = new("SPL4002", ExitCodes.Usage, "the revision does not exist");
     public static readonly ErrorCode GitFileMissing = new("SPL4003", ExitCodes.Failed, "the file does not exist at that revision");
+    public static readonly ErrorCode GitCommitFailed = new("SPL4004", ExitCodes.Failed, "the lock change could not be committed");
 
     // 9xxx: usage and environment
     public static readonly ErrorCode Usage = new("SPL9001", ExitCodes.Usage, "the command line is not valid");
