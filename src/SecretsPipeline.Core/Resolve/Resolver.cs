@@ -1,3 +1,4 @@
+using SecretsPipeline.Core.Deployments;
 using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.Lock;
 using SecretsPipeline.Core.Manifest;
@@ -15,13 +16,25 @@ public sealed class Resolver(StoreRegistry stores, int parallelism = Resolver.De
     /// <summary>Requests in flight per store; reads of distinct paths overlap up to this bound.</summary>
     public const int DefaultParallelism = 32;
 
-    public async Task<ResolveResult> ResolveAsync(SecretsManifest manifest, LockFile lockFile, string environment, CancellationToken cancellationToken)
+    public Task<ResolveResult> ResolveAsync(SecretsManifest manifest, LockFile lockFile, string environment, CancellationToken cancellationToken) =>
+        ResolveAsync(manifest, lockFile, environment, null, _ => Task.CompletedTask, cancellationToken);
+
+    /// <summary>
+    /// Resolves, then hands the complete result to <paramref name="deliver"/> (which writes the output) inside the same
+    /// transaction: if reading, issuing or delivering fails, every lease of this attempt is revoked, the ledger marks them
+    /// revoked, and the error is rethrown. With a <paramref name="deployment"/>, each lease is in the ledger before the next
+    /// step, so a killed process leaves leases that <c>leases release</c> can find.
+    /// </summary>
+    public async Task<ResolveResult> ResolveAsync(
+        SecretsManifest manifest, LockFile lockFile, string environment, DeploymentContext? deployment, Func<ResolveResult, Task> deliver, CancellationToken cancellationToken)
     {
         var definition = manifest.Environment(environment);
         var store = stores.Open(manifest.Stores[definition.Store]);
         var pins = lockFile.Environments[environment].Secrets;
         var values = new SecretValue?[manifest.Secrets.Count];
         var leases = new List<Lease>();
+        var ledger = manifest.Secrets.Any(s => s.IsDynamic) && deployment is not null ? Ledger(store, definition) : null;
+        DeploymentRecord? record = null;
         try
         {
             var statics = Enumerable.Range(0, manifest.Secrets.Count).Where(i => !manifest.Secrets[i].IsDynamic);
@@ -42,8 +55,19 @@ public sealed class Resolver(StoreRegistry stores, int parallelism = Resolver.De
                 }
 
                 var pin = pins[secret.Name];
+                if (ledger is not null && record is null)
+                {
+                    record = await OpenRecordAsync(ledger, deployment!, environment, cancellationToken).ConfigureAwait(false);
+                }
+
                 var lease = await store.IssueLeaseAsync(pin.Dynamic!, TermsOf(pin), cancellationToken).ConfigureAwait(false);
                 leases.Add(lease);
+                if (ledger is not null)
+                {
+                    record = record! with { Leases = [.. record.Leases, new LeaseRecord(lease.LeaseId, secret.Name, lease.Role, lease.Expires)], Updated = DateTimeOffset.UtcNow };
+                    await ledger.SaveDeploymentAsync(record, CancellationToken.None).ConfigureAwait(false);
+                }
+
                 foreach (var field in pin.Fields!)
                 {
                     if (!lease.Credentials.TryGetValue(field, out var credential))
@@ -58,11 +82,18 @@ public sealed class Resolver(StoreRegistry stores, int parallelism = Resolver.De
                 }
             }
 
-            return new ResolveResult(environment, outputs, leases);
+            var result = new ResolveResult(environment, outputs, leases);
+            await deliver(result).ConfigureAwait(false);
+            return result;
         }
         catch (Exception ex)
         {
             var orphans = await RevokeAllAsync(store, leases).ConfigureAwait(false);
+            if (ledger is not null && record is not null)
+            {
+                await MarkFailedAsync(ledger, record, leases, orphans).ConfigureAwait(false);
+            }
+
             if (orphans.Count == 0)
             {
                 throw;
@@ -71,9 +102,40 @@ public sealed class Resolver(StoreRegistry stores, int parallelism = Resolver.De
             var code = ex is SecretsPipelineException known ? known.Code : Codes.Internal;
             throw new SecretsPipelineException(
                 code,
-                $"{(ex is SecretsPipelineException ? ex.Message : "the resolve failed")}; in addition {orphans.Count} lease(s) of this attempt could not be revoked: {string.Join(", ", orphans)} (revoke them with `vault lease revoke`).",
+                $"{(ex is SecretsPipelineException ? ex.Message : "the resolve failed")}; in addition {orphans.Count} lease(s) of this attempt could not be revoked: {string.Join(", ", orphans)} (they stay in the ledger; retry with `secrets-pipeline leases release --deployment {deployment?.Id ?? "ID"}`).",
                 (ex as SecretsPipelineException)?.Location,
                 ex);
+        }
+    }
+
+    private static IDeploymentLedger Ledger(ISecretStore store, EnvironmentDefinition environment) =>
+        store as IDeploymentLedger
+        ?? throw new SecretsPipelineException(Codes.LedgerUnsupported, $"the store of environment '{environment.Name}' keeps no deployment ledger, so its leases could not be tracked; use a store that does (local, vault).", environment.Location);
+
+    private static async Task<DeploymentRecord> OpenRecordAsync(IDeploymentLedger ledger, DeploymentContext deployment, string environment, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var existing = await ledger.GetDeploymentAsync(deployment.Id, cancellationToken).ConfigureAwait(false);
+        var record = existing is null
+            ? new DeploymentRecord(deployment.Id, environment, deployment.Commit, deployment.LockDigest, DeploymentState.Pending, [], now, now)
+            : existing with { Updated = now, State = existing.State is DeploymentState.Live ? DeploymentState.Live : DeploymentState.Pending };
+        await ledger.SaveDeploymentAsync(record, cancellationToken).ConfigureAwait(false);
+        return record;
+    }
+
+    /// <summary>The failed attempt's leases are marked revoked; a deployment that had nothing else becomes Failed, never live.</summary>
+    private static async Task MarkFailedAsync(IDeploymentLedger ledger, DeploymentRecord record, List<Lease> attempt, IReadOnlyList<string> orphans)
+    {
+        var ids = attempt.Select(l => l.LeaseId).Where(id => !orphans.Contains(id)).ToHashSet(StringComparer.Ordinal);
+        var leases = record.Leases.Select(l => ids.Contains(l.LeaseId) ? l with { Revoked = true } : l).ToArray();
+        var state = leases.Any(l => !l.Revoked) || record.State == DeploymentState.Live ? record.State : DeploymentState.Failed;
+        try
+        {
+            await ledger.SaveDeploymentAsync(record with { Leases = leases, State = state, Updated = DateTimeOffset.UtcNow }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SecretsPipelineException)
+        {
+            // The leases are already revoked; a stale ledger entry only lists revoked leases as held, and release is idempotent.
         }
     }
 
