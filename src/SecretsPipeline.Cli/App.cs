@@ -19,6 +19,10 @@ internal static class App
         root.Subcommands.Add(VerifyCommand.Create(runner));
         root.Subcommands.Add(ResolveCommand.Create(runner));
         root.Subcommands.Add(RevokeCommand.Create(runner));
+        root.Subcommands.Add(RotateCommand.Create(runner));
+        root.Subcommands.Add(PromoteCommand.Create(runner));
+        root.Subcommands.Add(LeasesCommand.Create(runner));
+        root.Subcommands.Add(AuditCommand.Create(runner));
         root.Subcommands.Add(StoreCommand.Create(runner));
 
         var parse = root.Parse(args);

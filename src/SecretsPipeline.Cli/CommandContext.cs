@@ -89,6 +89,17 @@ internal sealed class CommandContext
         return ManifestParser.Parse($"{revision}:{Path.GetRelativePath(git.WorkingDirectory, ManifestPath)}", text);
     }
 
+    /// <summary>How long lock and rotate wait for another one in the same repository (SECRETS_PIPELINE_LOCK_TIMEOUT seconds, default 120).</summary>
+    public TimeSpan LockTimeout =>
+        TimeSpan.FromSeconds(double.TryParse(System.Environment.GetEnvironmentVariable("SECRETS_PIPELINE_LOCK_TIMEOUT"), System.Globalization.CultureInfo.InvariantCulture, out var s) && s >= 0 ? s : 120);
+
+    /// <summary>The commit a revision names.</summary>
+    public string CommitOf(string revision)
+    {
+        using var git = GitRevisionReader.Open(ManifestDirectory);
+        return git.CommitId(revision);
+    }
+
     /// <summary>Reads and parses the lock from the work tree, or from git at <paramref name="revision"/>; returns the path used in messages too.</summary>
     public (LockFile Lock, string DisplayPath) ReadLock(string? revision = null)
     {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using SecretsPipeline.Core.IO;
 using SecretsPipeline.Core.Lock;
 using SecretsPipeline.Core.Locking;
 using SecretsPipeline.Core.Signing;
@@ -24,6 +25,7 @@ internal static class LockCommand
             }
 
             var manifest = context.ReadManifest();
+            using var repositoryLock = await RepositoryLock.AcquireAsync(context.ManifestDirectory, context.LockTimeout, cancellationToken).ConfigureAwait(false);
             LockFile? previous = null;
             if (File.Exists(context.LockPath))
             {
@@ -38,6 +40,16 @@ internal static class LockCommand
                 .ConfigureAwait(false);
             using var signers = LockSigners.Create(context, context.Get(signerOption) ?? []);
             var written = await LockWriter.WriteAsync(context.LockPath, lockFile, previous, signers.Signers, cancellationToken).ConfigureAwait(false);
+            if (written)
+            {
+                var moved = changes.Where(c => c.NewVersion is not null).GroupBy(c => c.Environment);
+                foreach (var group in moved)
+                {
+                    var pins = group.ToDictionary(c => c.Secret, c => c.NewVersion!, StringComparer.Ordinal);
+                    await Audit.RecordAsync(context, [stores.Open(manifest.StoreFor(group.Key))], "lock", group.Key, null, Digest.Sha256(LockSerializer.Serialize(LockSerializer.Read(context.LockPath))), pins, null, "ok").ConfigureAwait(false);
+                }
+            }
+
             Report(context, lockFile, changes, written);
             return 0;
         });

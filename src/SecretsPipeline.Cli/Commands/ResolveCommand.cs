@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json.Nodes;
+using SecretsPipeline.Core.Deployments;
 using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.IO;
 using SecretsPipeline.Core.Lock;
 using SecretsPipeline.Core.Output;
 using SecretsPipeline.Core.Resolve;
+using SecretsPipeline.Git;
 
 namespace SecretsPipeline.Cli.Commands;
 
@@ -20,7 +22,9 @@ internal static class ResolveCommand
         var at = SharedOptions.At();
         var format = new Option<string>("--format") { Description = $"Output format: {string.Join(", ", OutputFormats.Names)}.", DefaultValueFactory = _ => "dotenv" };
         var outFile = new Option<string?>("--out") { Description = "Write the values to this file (replaced atomically, mode 600) instead of standard output." };
-        var command = new Command("resolve", "Fetch exactly the pinned secret versions of one environment, all or nothing.") { at, format, outFile };
+        var deploymentOption = new Option<string?>("--deployment") { Description = "The deployment this resolve belongs to (default: ENV-<commit>); its leases are recorded in the store's ledger." };
+        var promote = new Option<bool>("--promote") { Description = "Mark the deployment live once its output is written, then revoke the leases of the deployment it replaces." };
+        var command = new Command("resolve", "Fetch exactly the pinned secret versions of one environment, all or nothing.") { at, format, outFile, deploymentOption, promote };
         runner.SetAction(command, async (context, cancellationToken) =>
         {
             var environment = context.RequireEnvironment("resolve");
@@ -37,24 +41,55 @@ internal static class ResolveCommand
             LockConsistency.Check(display, lockFile, manifest, [manifest.Environment(environment).Name]);
 
             await using var stores = context.OpenStores();
-            var result = await new Resolver(stores, context.Parallelism).ResolveAsync(manifest, lockFile, environment, cancellationToken).ConfigureAwait(false);
-            var text = outputFormat.Render(result.Outputs);
+            var store = stores.Open(manifest.StoreFor(environment));
+            var commit = revision is null ? GitCommitter.HeadCommit(context.ManifestDirectory) : context.CommitOf(revision);
+            var lockDigest = Digest.Sha256(LockSerializer.Serialize(lockFile));
+            var deployment = new DeploymentContext(context.Get(deploymentOption) ?? DeploymentContext.DefaultId(environment, commit, lockDigest), commit, lockDigest);
+            ResolveResult? result = null;
+            try
+            {
+                result = await new Resolver(stores, context.Parallelism).ResolveAsync(manifest, lockFile, environment, deployment, resolved =>
+                {
+                    var text = outputFormat.Render(resolved.Outputs);
+                    if (outPath is null)
+                    {
+                        context.Output.Out.Write(text);
+                        context.Output.Out.Flush();
+                    }
+                    else
+                    {
+                        AtomicFile.Write(outPath, Encoding.UTF8.GetBytes(text), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                    }
+
+                    return Task.CompletedTask;
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                await Audit.RecordAsync(context, [store], "resolve", environment, commit, lockDigest, null, null, Audit.Outcome(ex)).ConfigureAwait(false);
+                throw;
+            }
+
+            var versions = result.Outputs.Where(o => !manifest.Secret(o.Secret).IsDynamic).ToDictionary(o => o.Name, o => o.Value.Version.Version, StringComparer.Ordinal);
+            await Audit.RecordAsync(context, [store], "resolve", environment, commit, lockDigest, versions, result.Leases.Select(l => l.LeaseId).ToArray(), "ok").ConfigureAwait(false);
+            if (context.Get(promote))
+            {
+                await PromoteCommand.PromoteAsync(context, store, manifest.Environment(environment), deployment, cancellationToken).ConfigureAwait(false);
+            }
+
             if (outPath is null)
             {
-                context.Output.Out.Write(text);
-                context.Output.Out.Flush();
-                context.Output.Info($"resolve: {result.Outputs.Count} values for '{environment}' from {display} (signed by {signedBy})", toError: true);
+                context.Output.Info($"resolve: {result.Outputs.Count} values for '{environment}' from {display} (signed by {signedBy}); deployment {deployment.Id}", toError: true);
                 return ExitCodes.Ok;
             }
 
-            AtomicFile.Write(outPath, Encoding.UTF8.GetBytes(text), UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            Report(context, result, lockFile, display, signedBy, outPath);
+            Report(context, result, lockFile, display, signedBy, outPath, deployment.Id);
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    private static void Report(CommandContext context, ResolveResult result, LockFile lockFile, string display, string signedBy, string outPath)
+    private static void Report(CommandContext context, ResolveResult result, LockFile lockFile, string display, string signedBy, string outPath, string deploymentId)
     {
         if (context.Json)
         {
@@ -65,6 +100,8 @@ internal static class ResolveCommand
                 ["signed_by"] = signedBy,
                 ["lock_digest"] = Digest.Sha256(LockSerializer.Serialize(lockFile)),
                 ["out"] = Path.GetFullPath(outPath),
+                ["deployment"] = deploymentId,
+                ["leases"] = new JsonArray(result.Leases.Select(l => (JsonNode?)new JsonObject { ["lease_id"] = l.LeaseId, ["role"] = l.Role, ["expires"] = l.Expires.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) }).ToArray()),
                 ["outputs"] = new JsonArray(result.Outputs.Select(o => (JsonNode?)new JsonObject
                 {
                     ["name"] = o.Name,
@@ -75,6 +112,6 @@ internal static class ResolveCommand
             return;
         }
 
-        context.Output.Info($"resolve: wrote {result.Outputs.Count} values for '{result.Environment}' to {outPath} from {display} (signed by {signedBy})");
+        context.Output.Info($"resolve: wrote {result.Outputs.Count} values for '{result.Environment}' to {outPath} from {display} (signed by {signedBy}); deployment {deploymentId}, {result.Leases.Count} leases");
     }
 }

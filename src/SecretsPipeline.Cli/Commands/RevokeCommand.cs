@@ -22,6 +22,7 @@ internal static class RevokeCommand
             await using var stores = context.OpenStores();
             var store = stores.Open(manifest.StoreFor(environment));
             await store.RevokeVersionAsync(secretRef, target, context.Get(reason) ?? $"revoked with secrets-pipeline by {Environment.UserName}", cancellationToken).ConfigureAwait(false);
+            await Audit.RecordAsync(context, [store], "revoke", environment, null, null, new Dictionary<string, string> { [secret.Name] = target }, null, "ok").ConfigureAwait(false);
             var newest = (await store.ListVersionsAsync(secretRef, cancellationToken).ConfigureAwait(false)).LastOrDefault(v => v.IsReadable)?.Version;
             if (context.Json)
             {
