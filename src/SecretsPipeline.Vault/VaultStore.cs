@@ -15,7 +15,7 @@ namespace SecretsPipeline.Vault;
 /// Reads are coalesced (one request per distinct path and version, however many secrets share it). A revoked version
 /// is marked in the key's custom metadata and soft-deleted, so the mark lives in Vault, out of reach of <c>git revert</c>.
 /// </summary>
-public sealed class VaultStore : ISecretStore, IVersionRetention
+public sealed partial class VaultStore : ISecretStore, IVersionRetention
 {
     public const string RevokedPrefix = "secrets-pipeline-revoked-v";
 
@@ -25,9 +25,14 @@ public sealed class VaultStore : ISecretStore, IVersionRetention
     private readonly VaultLeases _leases;
     private readonly MountDetector? _mounts;
 
-    public VaultStore(VaultHttpClient client, string? hmacKey, bool detectMounts = false)
+    private readonly string _ledgerMount;
+    private readonly string _ledgerPath;
+
+    public VaultStore(VaultHttpClient client, string? hmacKey, bool detectMounts = false, string ledgerMount = "secret", string ledgerPath = "secrets-pipeline")
     {
         _client = client;
+        _ledgerMount = ledgerMount.Trim('/');
+        _ledgerPath = ledgerPath.Trim('/');
         _hmacKey = hmacKey;
         _mounts = detectMounts ? new MountDetector(client) : null;
         _leases = new VaultLeases(client);

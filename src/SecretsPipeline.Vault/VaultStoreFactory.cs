@@ -18,7 +18,12 @@ public sealed class VaultStoreFactory(Func<string, string?> variable, string? us
     {
         var options = VaultClientOptions.FromEnvironment(definition.Settings, variable) with { Parallelism = parallelism };
         var client = new VaultHttpClient(options, CreateAuth(definition), handler);
-        return new VaultStore(client, definition.Setting("transit_key"), definition.Setting("detect_mount") is "true");
+        return new VaultStore(
+            client,
+            definition.Setting("transit_key"),
+            definition.Setting("detect_mount") is "true",
+            definition.Setting("ledger_mount") ?? "secret",
+            definition.Setting("ledger_path") ?? "secrets-pipeline");
     }
 
     private IVaultAuth CreateAuth(StoreDefinition definition)

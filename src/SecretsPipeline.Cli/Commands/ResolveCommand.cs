@@ -44,7 +44,7 @@ internal static class ResolveCommand
             var store = stores.Open(manifest.StoreFor(environment));
             var commit = revision is null ? GitCommitter.HeadCommit(context.ManifestDirectory) : context.CommitOf(revision);
             var lockDigest = Digest.Sha256(LockSerializer.Serialize(lockFile));
-            var deployment = new DeploymentContext(context.Get(deploymentOption) ?? DeploymentContext.DefaultId(environment, commit, lockDigest), commit, lockDigest);
+            var deployment = new DeploymentContext(DeploymentContext.Validate(context.Get(deploymentOption) ?? DeploymentContext.DefaultId(environment, commit, lockDigest)), commit, lockDigest);
             ResolveResult? result = null;
             try
             {

@@ -20,7 +20,7 @@ public static partial class ManifestParser
     public static IReadOnlyDictionary<string, string[]> StoreTypes { get; } = new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
         ["local"] = ["path"],
-        ["vault"] = ["address", "namespace", "auth", "role", "mount", "audience", "ca_cert", "skip_verify", "transit_key", "jwt_mount", "approle_mount", "detect_mount"],
+        ["vault"] = ["address", "namespace", "auth", "role", "mount", "audience", "ca_cert", "skip_verify", "transit_key", "jwt_mount", "approle_mount", "detect_mount", "ledger_mount", "ledger_path"],
     };
 
     public static SecretsManifest ParseFile(string path)
