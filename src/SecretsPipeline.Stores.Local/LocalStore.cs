@@ -12,22 +12,26 @@ namespace SecretsPipeline.Stores.Local;
 /// <summary>
 /// The embedded store. Each reference (<c>mount/path#key</c>) has its own immutable, numbered versions, encrypted with
 /// AES-256-GCM under a key from the home folder; the reference and version are bound in as associated data, so a
-/// ciphertext cannot be moved to another row. Every write is one SQLite transaction.
+/// ciphertext cannot be moved to another row. Every write is one SQLite transaction. Leases, the deployment ledger and
+/// the audit trail live in the same database (<c>LocalStore.Leases.cs</c>, <c>.Ledger.cs</c>, <c>.Audit.cs</c>).
 /// </summary>
-public sealed class LocalStore : ISecretStore
+public sealed partial class LocalStore : ISecretStore
 {
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
     private readonly string _path;
     private readonly SecretsPipelineHome _home;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private SqliteConnection? _connection;
     private LocalStoreKey? _key;
 
-    public LocalStore(string path, string displayPath, SecretsPipelineHome home)
+    /// <param name="time">The clock for version and lease times; tests pass a manual one to expire leases without waiting.</param>
+    public LocalStore(string path, string displayPath, SecretsPipelineHome home, TimeProvider? time = null)
     {
         _path = path;
         _home = home;
+        _time = time ?? TimeProvider.System;
         Identity = new Dictionary<string, string> { ["type"] = "local", ["path"] = displayPath };
     }
 
@@ -84,7 +88,7 @@ public sealed class LocalStore : ISecretStore
             }
 
             var version = current + 1;
-            var created = DateTimeOffset.UtcNow;
+            var created = _time.GetUtcNow();
             var (nonce, ciphertext, tag) = Encrypt(secretRef, version, value);
             using var insert = Command(connection, "INSERT INTO versions (ref, version, created, nonce, ciphertext, tag) VALUES ($ref, $version, $created, $nonce, $ciphertext, $tag)", secretRef);
             insert.Parameters.AddWithValue("$version", version);
@@ -140,14 +144,6 @@ public sealed class LocalStore : ISecretStore
         return Task.FromResult<string?>("hmac-sha256:" + Convert.ToBase64String(mac));
     }
 
-    public Task<Lease> IssueLeaseAsync(string role, LeaseTerms terms, CancellationToken cancellationToken) =>
-        throw new SecretsPipelineException(Codes.StoreUnsupported, $"the embedded store cannot issue leases for '{role}' yet; use a Vault store for dynamic secrets.");
-
-    public Task<Lease> RenewLeaseAsync(string leaseId, TimeSpan? increment, CancellationToken cancellationToken) =>
-        throw new SecretsPipelineException(Codes.StoreUnsupported, "the embedded store has no leases to renew.");
-
-    public Task RevokeLeaseAsync(string leaseId, CancellationToken cancellationToken) => Task.CompletedTask;
-
     public ValueTask DisposeAsync()
     {
         _connection?.Dispose();
@@ -160,7 +156,7 @@ public sealed class LocalStore : ISecretStore
         {
             using var command = Command(connection, sql, secretRef);
             command.Parameters.AddWithValue("$version", long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1);
-            command.Parameters.AddWithValue("$now", FormatTime(DateTimeOffset.UtcNow));
+            command.Parameters.AddWithValue("$now", FormatTime(_time.GetUtcNow()));
             command.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
             return command.ExecuteNonQuery() == 1
                 ? true

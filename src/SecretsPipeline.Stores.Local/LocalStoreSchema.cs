@@ -3,7 +3,10 @@ using SecretsPipeline.Core.Errors;
 
 namespace SecretsPipeline.Stores.Local;
 
-/// <summary>Creates or opens the database and checks it belongs to the key in the home folder.</summary>
+/// <summary>
+/// Creates or opens the database and checks it belongs to the key in the home folder. Tables are only ever added
+/// (<c>CREATE TABLE IF NOT EXISTS</c>), so a database written by an older version gains the new ones on open.
+/// </summary>
 internal static class LocalStoreSchema
 {
     public static SqliteConnection Open(string path, LocalStoreKey key)
@@ -30,6 +33,27 @@ internal static class LocalStoreSchema
                     revoked_at TEXT,
                     revoke_reason TEXT,
                     PRIMARY KEY (ref, version));
+                -- Leases of generated credentials: terms and state only; the credentials themselves are never stored.
+                CREATE TABLE IF NOT EXISTS leases (
+                    lease_id TEXT PRIMARY KEY,
+                    role TEXT NOT NULL,
+                    issued TEXT NOT NULL,
+                    expires TEXT NOT NULL,
+                    max_expires TEXT NOT NULL,
+                    ttl_ticks INTEGER NOT NULL,
+                    revoked_at TEXT);
+                -- The deployment ledger; created is a column as well as in the JSON so listing can order by it.
+                CREATE TABLE IF NOT EXISTS deployments (
+                    id TEXT PRIMARY KEY,
+                    environment TEXT NOT NULL,
+                    created TEXT NOT NULL,
+                    updated TEXT NOT NULL,
+                    json TEXT NOT NULL);
+                CREATE INDEX IF NOT EXISTS deployments_by_environment ON deployments (environment, created);
+                -- The hash-chained audit trail; the sequence is the key so two writers cannot both append record N.
+                CREATE TABLE IF NOT EXISTS audit (
+                    sequence INTEGER PRIMARY KEY,
+                    json TEXT NOT NULL);
                 INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '1');
                 """);
             using var insert = connection.CreateCommand();

@@ -33,9 +33,9 @@ internal static class LeasesCommand
             TimeSpan? extra = context.Get(increment) is { } text
                 ? Core.Manifest.Durations.TryParse(text, out var span) ? span : throw new SecretsPipelineException(Codes.Usage, $"--increment '{text}' is not a duration; write e.g. 3600, 30m or 1h.")
                 : null;
-            var record = await service.RenewAsync(Require(id), extra, ct).ConfigureAwait(false);
+            var (record, failed) = await service.RenewAsync(Require(id), extra, ct).ConfigureAwait(false);
             Print(context, [record]);
-            return (record, []);
+            return (record, failed);
         }));
 
         var release = new Command("release", "Revoke every lease of --deployment (safe to repeat).");
@@ -76,7 +76,11 @@ internal static class LeasesCommand
 
         if (failed.Count > 0)
         {
-            throw new SecretsPipelineException(Codes.LeaseInvalid, $"{failed.Count} lease(s) could not be revoked: {string.Join(", ", failed)}; rerun the command, it skips the ones already revoked.");
+            throw new SecretsPipelineException(
+                Codes.LeaseInvalid,
+                name == "leases renew"
+                    ? $"{failed.Count} lease(s) could not be renewed (expired or past their max TTL): {string.Join(", ", failed)}; resolve the release again for new credentials."
+                    : $"{failed.Count} lease(s) could not be revoked: {string.Join(", ", failed)}; rerun the command, it skips the ones already revoked.");
         }
 
         return ExitCodes.Ok;

@@ -38,11 +38,15 @@ public sealed class DeploymentService(ISecretStore store, IDeploymentLedger ledg
         return (replaced, failed);
     }
 
-    /// <summary>Renews every unrevoked lease; returns the updated record.</summary>
-    public async Task<DeploymentRecord> RenewAsync(string id, TimeSpan? increment, CancellationToken cancellationToken)
+    /// <summary>
+    /// Renews every unrevoked lease, carrying on past ones that cannot be renewed (expired, past max TTL);
+    /// returns the updated record and the ids that were not renewed, so the caller can say which need new credentials.
+    /// </summary>
+    public async Task<(DeploymentRecord Record, IReadOnlyList<string> Failed)> RenewAsync(string id, TimeSpan? increment, CancellationToken cancellationToken)
     {
         var record = await GetAsync(id, cancellationToken).ConfigureAwait(false);
         var leases = new List<LeaseRecord>();
+        var failed = new List<string>();
         foreach (var lease in record.Leases)
         {
             if (lease.Revoked)
@@ -51,13 +55,21 @@ public sealed class DeploymentService(ISecretStore store, IDeploymentLedger ledg
                 continue;
             }
 
-            var renewed = await store.RenewLeaseAsync(lease.LeaseId, increment, cancellationToken).ConfigureAwait(false);
-            leases.Add(lease with { Expires = renewed.Expires });
+            try
+            {
+                var renewed = await store.RenewLeaseAsync(lease.LeaseId, increment, cancellationToken).ConfigureAwait(false);
+                leases.Add(lease with { Expires = renewed.Expires });
+            }
+            catch (SecretsPipelineException)
+            {
+                failed.Add(lease.LeaseId);
+                leases.Add(lease);
+            }
         }
 
         var updated = record with { Leases = leases, Updated = DateTimeOffset.UtcNow };
         await ledger.SaveDeploymentAsync(updated, cancellationToken).ConfigureAwait(false);
-        return updated;
+        return (updated, failed);
     }
 
     /// <summary>Revokes every lease of the deployment (idempotent); returns the record and the ids that could not be revoked.</summary>
