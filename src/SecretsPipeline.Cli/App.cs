@@ -19,6 +19,8 @@ internal static class App
         root.Subcommands.Add(VerifyCommand.Create(runner));
         root.Subcommands.Add(ResolveCommand.Create(runner));
         root.Subcommands.Add(RevokeCommand.Create(runner));
+        root.Subcommands.Add(DiffCommand.Create(runner));
+        root.Subcommands.Add(HistoryCommand.Create(runner));
         root.Subcommands.Add(RotateCommand.Create(runner));
         root.Subcommands.Add(PromoteCommand.Create(runner));
         root.Subcommands.Add(LeasesCommand.Create(runner));

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SecretsPipeline.Git;
+
+namespace SecretsPipeline.Cli.Commands;
+
+/// <summary><c>history NAME [--env ENV]</c>: every version a secret was pinned to, newest first, with commit, author and date.</summary>
+internal static class HistoryCommand
+{
+    public static Command Create(CommandRunner runner)
+    {
+        var name = new Argument<string>("NAME") { Description = "The secret, as named in secrets.yaml." };
+        var command = new Command("history", "Every version a secret was pinned to, with the commit, author and date that pinned it.") { name };
+        runner.SetAction(command, (context, _) =>
+        {
+            var secret = context.Get(name)!;
+            var environment = context.Environment;
+            var revisions = LockHistory.Changes(context.LockPath);
+            var entries = new List<(LockRevision Revision, string Environment, string? Version, string? Ref)>();
+
+            // Walk oldest to newest so each entry is a change from the pin before it.
+            var last = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var revision in revisions.AsEnumerable().Reverse())
+            {
+                foreach (var (env, pins) in revision.Lock?.Environments ?? new Dictionary<string, Core.Lock.EnvironmentLock>())
+                {
+                    if (environment is not null && env != environment)
+                    {
+                        continue;
+                    }
+
+                    var pin = pins.Secrets.GetValueOrDefault(secret);
+                    var label = pin is null ? null : pin.IsDynamic ? $"lease {pin.Dynamic} ttl {pin.Ttl ?? "default"}" : pin.Version;
+                    if (last.TryGetValue(env, out var previous) ? previous != label : label is not null)
+                    {
+                        entries.Add((revision, env, label, pin?.Ref ?? pin?.Dynamic));
+                    }
+
+                    last[env] = label;
+                }
+            }
+
+            entries.Reverse();
+            if (context.Json)
+            {
+                context.Output.WriteJson(new JsonObject
+                {
+                    ["secret"] = secret,
+                    ["history"] = new JsonArray(entries.Select(e => (JsonNode?)new JsonObject
+                    {
+                        ["commit"] = e.Revision.Commit,
+                        ["author"] = e.Revision.Author,
+                        ["date"] = e.Revision.Date.ToString("O", CultureInfo.InvariantCulture),
+                        ["message"] = e.Revision.Message,
+                        ["environment"] = e.Environment,
+                        ["version"] = e.Version,
+                        ["ref"] = e.Ref,
+                    }).ToArray()),
+                });
+                return Task.FromResult(0);
+            }
+
+            foreach (var e in entries)
+            {
+                context.Output.Info($"{e.Revision.Commit[..10]}  {e.Revision.Date:yyyy-MM-dd HH:mm}  {e.Environment}  {secret} {e.Version ?? "(removed)"}  {e.Revision.Author}  {e.Revision.Message}");
+            }
+
+            if (entries.Count == 0)
+            {
+                context.Output.Info($"history: '{secret}' was never pinned in this history{(environment is null ? string.Empty : $" for '{environment}'")}");
+            }
+
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+}
