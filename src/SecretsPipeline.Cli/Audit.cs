@@ -31,7 +31,7 @@ internal static class Audit
             }
             catch (SecretsPipelineException ex)
             {
-                context.Output.Error.WriteLine(Diagnostic.Format(null, "warning", Codes.AuditBroken.Id, $"the audit record of `{command}` could not be written: {ex.Message}"));
+                context.Output.Error.WriteLine(Diagnostic.Format(null, "warning", Codes.AuditWriteFailed.Id, $"the audit record of `{command}` could not be written: {ex.Message}"));
             }
         }
     }

@@ -8,7 +8,31 @@ namespace SecretsPipeline.Vault;
 /// <summary>Dynamic secrets: issue from a role path, renew and revoke through <c>sys/leases</c>.</summary>
 internal sealed class VaultLeases(VaultHttpClient client)
 {
-    public async Task<Lease> IssueAsync(string role, CancellationToken cancellationToken)
+    /// <summary>
+    /// Issues a lease and holds it to the pinned TTL: Vault issues with the role's default, so a differing pinned TTL is
+    /// applied with an immediate renewal. If that fails the new lease is revoked, never left behind.
+    /// </summary>
+    public async Task<Lease> IssueAsync(string role, LeaseTerms terms, CancellationToken cancellationToken)
+    {
+        var lease = await IssueRawAsync(role, cancellationToken).ConfigureAwait(false);
+        if (terms.Ttl is not { } ttl || !lease.Renewable || Math.Abs((lease.Expires - DateTimeOffset.UtcNow - ttl).TotalSeconds) < 2)
+        {
+            return lease;
+        }
+
+        try
+        {
+            var renewed = await RenewAsync(lease.LeaseId, ttl, cancellationToken).ConfigureAwait(false);
+            return lease with { Expires = renewed.Expires };
+        }
+        catch
+        {
+            await RevokeAsync(lease.LeaseId, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<Lease> IssueRawAsync(string role, CancellationToken cancellationToken)
     {
         // Issuing creates a credential: never retried, or a retry could leave an orphan lease behind.
         var response = await client.SendExpectingAsync(HttpMethod.Get, role, null, false, cancellationToken).ConfigureAwait(false);

@@ -176,7 +176,7 @@ public sealed partial class VaultStore : ISecretStore, IVersionRetention
     public async Task<string?> FingerprintAsync(SecretRef secretRef, SecretValue value, CancellationToken cancellationToken) =>
         _hmacKey is null ? null : "transit-hmac:" + await new TransitClient(_client).HmacAsync(_hmacKey, Encoding.UTF8.GetBytes(value.Reveal()), cancellationToken).ConfigureAwait(false);
 
-    public Task<Lease> IssueLeaseAsync(string role, LeaseTerms terms, CancellationToken cancellationToken) => _leases.IssueAsync(role, cancellationToken);
+    public Task<Lease> IssueLeaseAsync(string role, LeaseTerms terms, CancellationToken cancellationToken) => _leases.IssueAsync(role, terms, cancellationToken);
 
     public Task<Lease> RenewLeaseAsync(string leaseId, TimeSpan? increment, CancellationToken cancellationToken) => _leases.RenewAsync(leaseId, increment, cancellationToken);
 

@@ -55,6 +55,7 @@ public static class Codes
     public static readonly ErrorCode DeploymentUnknown = new("SPL3016", ExitCodes.Failed, "no deployment with that id is in the ledger");
     public static readonly ErrorCode AuditBroken = new("SPL3017", ExitCodes.Failed, "the audit trail's hash chain is broken");
     public static readonly ErrorCode RepositoryBusy = new("SPL3018", ExitCodes.Failed, "another lock or rotate holds the repository");
+    public static readonly ErrorCode AuditWriteFailed = new("SPL3019", ExitCodes.Ok, "warning: a command's audit record could not be written");
 
     // 31xx: HashiCorp Vault
     public static readonly ErrorCode VaultConfig = new("SPL3101", ExitCodes.Usage, "the Vault settings (manifest or VAULT_* variables) are not valid");

@@ -108,7 +108,7 @@ public sealed class Locker(StoreRegistry stores, int parallelism = Resolve.Resol
         var current = await store.GetCurrentAsync(secretRef, cancellationToken).ConfigureAwait(false)
             ?? throw new SecretsPipelineException(
                 Codes.SecretNotFound,
-                $"secret '{secret.Name}' for environment '{environment}' has no readable version at '{secretRef}'; store one first (`secrets-pipeline store put {secretRef}`) or fix the ref.",
+                $"secret '{secret.Name}' for environment '{environment}' has no readable version at '{secretRef}'; write one first with {StoreHints.WriteNewVersion(store, secretRef)}, or fix the ref.",
                 secret.Location);
         if (oldPin is not null && oldPin.Ref == secretRef.ToString() && oldPin.Version == current.Version)
         {

@@ -184,7 +184,7 @@ public sealed class Resolver(StoreRegistry stores, int parallelism = Resolver.De
                 _ => "does not exist in the store (never written, or pruned by version retention)",
             };
             var next = newest is null
-                ? $"no good version of '{secretRef}' exists; store a new one (`secrets-pipeline store put {secretRef}`), then `secrets-pipeline lock --update {secret.Name} --env {environment}`"
+                ? $"no good version of '{secretRef}' exists; write a new one with {StoreHints.WriteNewVersion(store, secretRef)}, then `secrets-pipeline lock --update {secret.Name} --env {environment}`"
                 : $"the newest good version is {newest.Version}: run `secrets-pipeline lock --update {secret.Name} --env {environment}` and commit, or deploy a release pinned to it";
             throw new SecretsPipelineException(ex.Code, $"secret '{secret.Name}' (environment '{environment}') version {pin.Version} {why}; {next}.", secret.Location);
         }

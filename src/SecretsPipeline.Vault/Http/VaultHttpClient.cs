@@ -191,6 +191,7 @@ public sealed class VaultHttpClient : IDisposable
 
     private static string Describe(Exception ex) => ex switch
     {
+        HttpRequestException { HttpRequestError: HttpRequestError.Unknown, InnerException: { } inner } => inner.Message,
         HttpRequestException { HttpRequestError: var error } => error.ToString(),
         _ => ex.Message,
     };
