@@ -122,8 +122,15 @@ public sealed partial class VaultStore : ISecretStore, IVersionRetention
             throw new SecretsPipelineException(Codes.CheckAndSetMismatch, $"{secretRef.FullPath} is at version {current}, not {expectedCurrent}: another writer changed it first. Re-read and retry.");
         }
 
-        // KV v2 versions the whole path: carry the other keys of the newest version into the new one.
-        var values = new Dictionary<string, string?>(latest.Data ?? new Dictionary<string, string?>(), StringComparer.Ordinal) { [secretRef.Key] = value };
+        // KV v2 versions the whole path: carry the other keys into the new version, from the newest readable one
+        // (after a revoke the newest version has no data to copy).
+        var carried = latest.Data;
+        if (carried is null && latest.Outcome != KvReadOutcome.Missing && await GetCurrentAsync(secretRef, cancellationToken).ConfigureAwait(false) is { } good)
+        {
+            carried = (await kv.ReadAsync(path, long.Parse(good.Version, CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false)).Data;
+        }
+
+        var values = new Dictionary<string, string?>(carried ?? new Dictionary<string, string?>(), StringComparer.Ordinal) { [secretRef.Key] = value };
         var written = await kv.WriteAsync(path, values, current, cancellationToken).ConfigureAwait(false);
         return Info(written, latest.CustomMetadata);
     }

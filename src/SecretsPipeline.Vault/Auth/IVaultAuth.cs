@@ -7,5 +7,8 @@ public interface IVaultAuth
 {
     bool CanLogIn { get; }
 
-    Task<string> GetTokenAsync(VaultHttpClient client, bool refresh, CancellationToken cancellationToken);
+    /// <param name="client">The client to log in with.</param>
+    /// <param name="stale">The token a request was refused with; a new login happens only if it is still the current one.</param>
+    /// <param name="cancellationToken">Cancels the login.</param>
+    Task<string> GetTokenAsync(VaultHttpClient client, string? stale, CancellationToken cancellationToken);
 }

@@ -18,18 +18,19 @@ public abstract class LoginAuth(string mount) : IVaultAuth
 
     protected abstract string Method { get; }
 
-    public async Task<string> GetTokenAsync(VaultHttpClient client, bool refresh, CancellationToken cancellationToken)
+    public async Task<string> GetTokenAsync(VaultHttpClient client, string? stale, CancellationToken cancellationToken)
     {
-        var seen = _token;
-        if (seen is not null && !refresh)
+        var current = _token;
+        if (current is not null && current != stale)
         {
-            return seen;
+            return current;
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_token is not null && _token != seen)
+            // Another request may have logged in while this one waited: share that login instead of making another.
+            if (_token is not null && _token != stale)
             {
                 return _token;
             }

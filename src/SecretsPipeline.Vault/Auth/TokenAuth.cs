@@ -22,5 +22,5 @@ public sealed class TokenAuth(string token) : IVaultAuth
             : new TokenAuth(token.Trim());
     }
 
-    public Task<string> GetTokenAsync(VaultHttpClient client, bool refresh, CancellationToken cancellationToken) => Task.FromResult(token);
+    public Task<string> GetTokenAsync(VaultHttpClient client, string? stale, CancellationToken cancellationToken) => Task.FromResult(token);
 }

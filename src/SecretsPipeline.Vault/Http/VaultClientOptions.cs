@@ -31,6 +31,7 @@ public sealed record VaultClientOptions
 
     public TimeSpan RetryWaitMax { get; init; } = TimeSpan.FromSeconds(1.5);
 
+    /// <summary>Per request; zero means no timeout, as in the Go client.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How many requests may be in flight at once (resolves fan out up to this).</summary>
@@ -60,7 +61,7 @@ public sealed record VaultClientOptions
             CaPath = Blank(variable("VAULT_CAPATH")),
             ClientCert = clientCert,
             ClientKey = clientKey,
-            SkipVerify = ParseBool(Get("skip_verify", "VAULT_SKIP_VERIFY"), "VAULT_SKIP_VERIFY"),
+            SkipVerify = ParseBool(Get("skip_verify", "VAULT_SKIP_VERIFY"), settings.ContainsKey("skip_verify") ? "skip_verify in secrets.yaml" : "VAULT_SKIP_VERIFY"),
             TlsServerName = Blank(variable("VAULT_TLS_SERVER_NAME")),
             MaxRetries = ParseRetries(Blank(variable("VAULT_MAX_RETRIES"))),
             RetryWaitMin = ParseDuration(Blank(variable("VAULT_RETRY_WAIT_MIN")), "VAULT_RETRY_WAIT_MIN") ?? TimeSpan.FromSeconds(1),

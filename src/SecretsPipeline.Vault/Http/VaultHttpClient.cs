@@ -38,12 +38,13 @@ public sealed class VaultHttpClient : IDisposable
     internal async Task<VaultResponse> SendAsync(HttpMethod method, string path, JsonNode? body, bool retrySafe, CancellationToken cancellationToken, bool authenticated = true, string? contentType = null)
     {
         var reauthenticated = false;
+        string? token = null;
         for (var attempt = 0; ; attempt++)
         {
             VaultResponse response;
             try
             {
-                var token = authenticated ? await _auth.GetTokenAsync(this, refresh: false, cancellationToken).ConfigureAwait(false) : null;
+                token = authenticated ? await _auth.GetTokenAsync(this, stale: null, cancellationToken).ConfigureAwait(false) : null;
                 response = await SendOnceAsync(method, path, body, token, contentType, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is HttpRequestException or TimeoutException or IOException && !cancellationToken.IsCancellationRequested)
@@ -65,7 +66,7 @@ public sealed class VaultHttpClient : IDisposable
             if (response.Status == HttpStatusCode.Forbidden && authenticated && !reauthenticated && _auth.CanLogIn)
             {
                 reauthenticated = true;
-                await _auth.GetTokenAsync(this, refresh: true, cancellationToken).ConfigureAwait(false);
+                await _auth.GetTokenAsync(this, stale: token, cancellationToken).ConfigureAwait(false);
                 attempt--;
                 continue;
             }
@@ -127,11 +128,16 @@ public sealed class VaultHttpClient : IDisposable
             request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType ?? "application/json");
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.Timeout);
         await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
+            // The timeout counts from sending, not from queueing for a parallelism slot.
+            if (_options.Timeout > TimeSpan.Zero)
+            {
+                timeout.CancelAfter(_options.Timeout);
+            }
+
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
             var bytes = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
             return new VaultResponse(response.StatusCode, ParseBody(bytes), RetryAfter(response));
