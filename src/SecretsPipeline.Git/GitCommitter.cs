@@ -16,7 +16,9 @@ public static class GitCommitter
             var relative = Path.GetRelativePath(repository.Info.WorkingDirectory, Path.GetFullPath(path)).Replace('\\', '/');
             var signature = repository.Config.BuildSignature(DateTimeOffset.Now)
                 ?? new Signature("secrets-pipeline", "secrets-pipeline@localhost", DateTimeOffset.Now);
-            var staged = repository.RetrieveStatus(new StatusOptions()).Staged.Where(e => e.FilePath != relative).Select(e => e.FilePath).ToArray();
+            var status = repository.RetrieveStatus(new StatusOptions());
+            var staged = status.Added.Concat(status.Staged).Concat(status.Removed).Concat(status.RenamedInIndex)
+                .Where(e => e.FilePath != relative).Select(e => e.FilePath).Distinct().ToArray();
             if (staged.Length > 0)
             {
                 throw new SecretsPipelineException(Codes.GitCommitFailed, $"other changes are staged ({string.Join(", ", staged.Take(3))}); commit or unstage them first, so the rotation's commit holds only the lock.");

@@ -86,12 +86,20 @@ public sealed partial class VaultStore : IDeploymentLedger, IAuditTrail
         }
     }
 
+    /// <summary>Every stored record by listing, not by counting up, so a deleted record shows as a gap in the chain.</summary>
     public async Task<IReadOnlyList<AuditRecord>> ReadAllAsync(CancellationToken cancellationToken)
     {
+        var sequences = (await ListLedgerKeysAsync("audit", cancellationToken).ConfigureAwait(false))
+            .Select(k => long.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
+            .Where(n => n > 0)
+            .Order();
         var records = new List<AuditRecord>();
-        while (await ReadAuditAsync(records.Count + 1, cancellationToken).ConfigureAwait(false) is { } next)
+        foreach (var sequence in sequences)
         {
-            records.Add(next);
+            if (await ReadAuditAsync(sequence, cancellationToken).ConfigureAwait(false) is { } record)
+            {
+                records.Add(record);
+            }
         }
 
         return records;

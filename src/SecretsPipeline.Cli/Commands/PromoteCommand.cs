@@ -23,8 +23,12 @@ internal static class PromoteCommand
             await using var stores = context.OpenStores();
             var store = stores.Open(manifest.StoreFor(environment));
             var id = context.Get(deployment)!;
-            var existing = await LeasesCommand.Ledger(store, environment).GetDeploymentAsync(id, cancellationToken).ConfigureAwait(false)
-                ?? throw new SecretsPipelineException(Codes.DeploymentUnknown, $"deployment '{id}' is not in the ledger of '{environment}'; resolve it first (`secrets-pipeline resolve --env {environment} --deployment {id}`).");
+            var existing = await LeasesCommand.Ledger(store, environment).GetDeploymentAsync(id, cancellationToken).ConfigureAwait(false);
+            if (existing is null || existing.Environment != environment)
+            {
+                throw new SecretsPipelineException(Codes.DeploymentUnknown, $"deployment '{id}' is not in the ledger of '{environment}'; resolve it first (`secrets-pipeline resolve --env {environment} --deployment {id}`).");
+            }
+
             return await PromoteAsync(context, store, manifest.Environment(environment), new DeploymentContext(existing.Id, existing.Commit, existing.LockDigest), cancellationToken).ConfigureAwait(false);
         });
         return command;
@@ -41,9 +45,11 @@ internal static class PromoteCommand
         }
 
         Exception? failure = null;
+        IReadOnlyList<string>? revokedLeases = null;
         try
         {
             var (replaced, failed) = await new DeploymentService(store, ledger).PromoteAsync(deployment.Id, cancellationToken).ConfigureAwait(false);
+            revokedLeases = replaced?.Leases.Where(l => l.Revoked).Select(l => l.LeaseId).ToArray();
             var revoked = replaced?.Leases.Count(l => l.Revoked) ?? 0;
             context.Output.Info(
                 replaced is null
@@ -64,7 +70,7 @@ internal static class PromoteCommand
         }
         finally
         {
-            await Audit.RecordAsync(context, [store], "promote", environment.Name, deployment.Commit, deployment.LockDigest, null, null, Audit.Outcome(failure)).ConfigureAwait(false);
+            await Audit.RecordAsync(context, [store], "promote", environment.Name, deployment.Commit, deployment.LockDigest, null, revokedLeases, Audit.Outcome(failure)).ConfigureAwait(false);
         }
     }
 }

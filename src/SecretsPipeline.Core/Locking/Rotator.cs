@@ -36,9 +36,7 @@ public sealed class Rotator(StoreRegistry stores)
         var secretRef = secret.RefFor(environment);
         var pins = current.Environments.GetValueOrDefault(environment)?.Secrets;
         var oldPin = pins?.GetValueOrDefault(secret.Name);
-        var expected = oldPin?.Ref == secretRef.ToString()
-            ? oldPin.Version!
-            : (await store.GetCurrentAsync(secretRef, cancellationToken).ConfigureAwait(false))?.Version ?? "0";
+        var expected = await ExpectedVersionAsync(store, secretRef, oldPin?.Ref == secretRef.ToString() ? oldPin.Version : null, cancellationToken).ConfigureAwait(false);
         var written = await store.WriteAsync(secretRef, value, expected, cancellationToken).ConfigureAwait(false);
 
         var originalBytes = File.Exists(lockPath) ? await File.ReadAllBytesAsync(lockPath, cancellationToken).ConfigureAwait(false) : null;
@@ -71,20 +69,39 @@ public sealed class Rotator(StoreRegistry stores)
         }
     }
 
+    /// <summary>
+    /// The version check-and-set must name: the pinned one, unless every version after it is unreadable (what a failed
+    /// rotation or a revoke leaves behind), in which case the newest — a readable newer version is someone else's write.
+    /// </summary>
+    private static async Task<string> ExpectedVersionAsync(ISecretStore store, SecretRef secretRef, string? pinned, CancellationToken cancellationToken)
+    {
+        var versions = await store.ListVersionsAsync(secretRef, cancellationToken).ConfigureAwait(false);
+        if (pinned is null)
+        {
+            return versions.LastOrDefault()?.Version ?? "0";
+        }
+
+        var index = versions.ToList().FindIndex(v => v.Version == pinned);
+        return index >= 0 && versions.Skip(index + 1).All(v => !v.IsReadable) && versions.Count > 0
+            ? versions[^1].Version
+            : pinned;
+    }
+
+    /// <summary>Lock first (what deploys read), then the stray version; nothing here may hide the original error.</summary>
     private static async Task UndoAsync(ISecretStore store, SecretRef secretRef, string version, string lockPath, byte[]? originalBytes)
     {
+        if (originalBytes is not null && (!File.Exists(lockPath) || !File.ReadAllBytes(lockPath).AsSpan().SequenceEqual(originalBytes)))
+        {
+            AtomicFile.Write(lockPath, originalBytes);
+        }
+
         try
         {
             await store.DeleteVersionAsync(secretRef, version, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (SecretsPipelineException)
+        catch (Exception ex) when (ex is SecretsPipelineException or IOException or TimeoutException or HttpRequestException)
         {
             // The lock never pins the new version, so leaving it readable only costs a stray version; the original error matters more.
-        }
-
-        if (originalBytes is not null && (!File.Exists(lockPath) || !File.ReadAllBytes(lockPath).AsSpan().SequenceEqual(originalBytes)))
-        {
-            AtomicFile.Write(lockPath, originalBytes);
         }
     }
 }

@@ -116,6 +116,13 @@ public sealed class Resolver(StoreRegistry stores, int parallelism = Resolver.De
     {
         var now = DateTimeOffset.UtcNow;
         var existing = await ledger.GetDeploymentAsync(deployment.Id, cancellationToken).ConfigureAwait(false);
+        if (existing is not null && existing.Environment != environment)
+        {
+            throw new SecretsPipelineException(
+                Codes.Usage,
+                $"deployment id '{deployment.Id}' belongs to environment '{existing.Environment}'; choose another --deployment for '{environment}'.");
+        }
+
         var record = existing is null
             ? new DeploymentRecord(deployment.Id, environment, deployment.Commit, deployment.LockDigest, DeploymentState.Pending, [], now, now)
             : existing with { Updated = now, State = existing.State is DeploymentState.Live ? DeploymentState.Live : DeploymentState.Pending };
