@@ -22,6 +22,8 @@ internal static partial class Targets
             () => TestAsync(root)),
         new("demo", "narrate the rollback story in a temporary git repository", ["pack"],
             () => new Demo(root).RunAsync()),
+        new("bench", "measure the issue-8 rows, each as a ratio to a baseline, into artifacts/bench (not part of test)", ["pack"],
+            () => BenchAsync(root)),
         new("clean", "delete artifacts/", [],
             () => CleanAsync(root)),
     ];
@@ -56,6 +58,10 @@ internal static partial class Targets
 
     [GeneratedRegex(@"Failed:\s+(?<failed>\d+), Passed:\s+(?<passed>\d+), Skipped:\s+(?<skipped>\d+)")]
     private static partial Regex Counts();
+
+    // Release, like the CLI that `pack` built and the bench runs as whole processes; it asserts nothing, so it is no test.
+    private static Task BenchAsync(string root) =>
+        ProcessRunner.RunAsync(root, "dotnet", "run", "-c", "Release", "--project", "tests/SecretsPipeline.Benchmarks", "--", "--out", "artifacts/bench");
 
     private static Task CleanAsync(string root)
     {
