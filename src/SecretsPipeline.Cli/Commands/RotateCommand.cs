@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using SecretsPipeline.Cli.Terminal;
 using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.IO;
 using SecretsPipeline.Core.Lock;
@@ -84,13 +85,6 @@ internal static class RotateCommand
                 : throw new SecretsPipelineException(Codes.Usage, $"--generate {length}: choose a length from 16 to 4096.");
         }
 
-        if (!Console.IsInputRedirected)
-        {
-            throw new SecretsPipelineException(Codes.Usage, "--value-stdin needs the value piped on standard input.");
-        }
-
-        var value = await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        value = value.EndsWith("\r\n", StringComparison.Ordinal) ? value[..^2] : value.EndsWith('\n') ? value[..^1] : value;
-        return value.Length > 0 ? value : throw new SecretsPipelineException(Codes.Usage, "standard input was empty; nothing was rotated.");
+        return await StandardInput.ReadValueAsync("--value-stdin needs the value piped on standard input.", "standard input was empty; nothing was rotated.", cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SecretsPipeline.Core.Errors;
+using SecretsPipeline.Cli.Terminal;
 
 namespace SecretsPipeline.Cli.Commands;
 
@@ -17,17 +17,10 @@ internal static class StorePutCommand
         runner.SetAction(command, async (context, cancellationToken) =>
         {
             var secretRef = StoreCommand.ParseRef(context, context.Get(reference)!);
-            if (!Console.IsInputRedirected)
-            {
-                throw new SecretsPipelineException(Codes.Usage, $"pipe the value on standard input, e.g. `printf '%s' \"$VALUE\" | secrets-pipeline store put {secretRef}`.");
-            }
-
-            var value = await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-            value = value.EndsWith("\r\n", StringComparison.Ordinal) ? value[..^2] : value.EndsWith('\n') ? value[..^1] : value;
-            if (value.Length == 0)
-            {
-                throw new SecretsPipelineException(Codes.Usage, $"standard input was empty; nothing was stored at {secretRef}.");
-            }
+            var value = await StandardInput.ReadValueAsync(
+                $"pipe the value on standard input, e.g. `printf '%s' \"$VALUE\" | secrets-pipeline store put {secretRef}`.",
+                $"standard input was empty; nothing was stored at {secretRef}.",
+                cancellationToken).ConfigureAwait(false);
 
             await using var store = StoreCommand.Open(context, storeName);
             var info = await store.WriteAsync(secretRef, value, context.Get(cas), cancellationToken).ConfigureAwait(false);
