@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SecretsPipeline.Core.Errors;
+using SecretsPipeline.Core.IO;
 using SecretsPipeline.Core.Manifest;
 using SecretsPipeline.Core.Signing;
 using SecretsPipeline.Core.Stores;
@@ -17,8 +18,6 @@ namespace SecretsPipeline.Stores.Local;
 /// </summary>
 public sealed partial class LocalStore : ISecretStore
 {
-    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-
     private readonly string _path;
     private readonly SecretsPipelineHome _home;
     private readonly TimeProvider _time;
@@ -246,8 +245,7 @@ public sealed partial class LocalStore : ISecretStore
         return new SecretVersionInfo(version, created, state, reader.IsDBNull(reasonOrdinal) ? null : reader.GetString(reasonOrdinal));
     }
 
-    private static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+    private static string FormatTime(DateTimeOffset time) => UtcTimestamp.ToText(time);
 
-    private static DateTimeOffset ParseTime(string text) =>
-        DateTimeOffset.ParseExact(text, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    private static DateTimeOffset ParseTime(string text) => UtcTimestamp.Parse(text);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using SecretsPipeline.Core.Errors;
+using SecretsPipeline.Core.IO;
 using SecretsPipeline.Core.Lock;
 using SecretsPipeline.Core.Locking;
 using SecretsPipeline.Core.Signing;
@@ -12,7 +13,7 @@ public class LockVerifierTests
     private static async Task<byte[]> WriteSignedAsync(SigningHome signing, LockFile lockFile, params ILockSigner[] signers)
     {
         var path = signing.Combine($"lock-{Guid.NewGuid():N}.json");
-        Assert.True(await LockWriter.WriteAsync(path, lockFile, null, signers.Length == 0 ? [signing.Signer] : signers, CancellationToken.None));
+        Assert.True((await LockWriter.WriteAsync(path, lockFile, null, signers.Length == 0 ? [signing.Signer] : signers, CancellationToken.None)).Written);
         return File.ReadAllBytes(path);
     }
 
@@ -347,8 +348,10 @@ public class LockWriterTests
             using var signing = new SigningHome();
             var path = signing.Combine("secrets.lock.json");
 
-            Assert.True(await LockWriter.WriteAsync(path, LockSamples.Full(), null, [signing.Signer], CancellationToken.None));
+            var result = await LockWriter.WriteAsync(path, LockSamples.Full(), null, [signing.Signer], CancellationToken.None);
 
+            Assert.True(result.Written);
+            Assert.Equal(Digest.Sha256(File.ReadAllBytes(path)), result.Digest);
             var written = LockSerializer.Read(path);
             var signature = Assert.Single(written.Signatures);
             Assert.Equal((EcdsaKeys.Algorithm, signing.Signer.KeyId), (signature.Algorithm, signature.KeyId));
@@ -363,7 +366,10 @@ public class LockWriterTests
             await LockWriter.WriteAsync(path, LockSamples.Full(), null, [signing.Signer], CancellationToken.None);
             var before = File.ReadAllBytes(path);
 
-            Assert.False(await LockWriter.WriteAsync(path, LockSamples.Full(), LockSerializer.Read(path), [signing.Signer], CancellationToken.None));
+            var result = await LockWriter.WriteAsync(path, LockSamples.Full(), LockSerializer.Read(path), [signing.Signer], CancellationToken.None);
+
+            Assert.False(result.Written);
+            Assert.Equal(Digest.Sha256(before), result.Digest);
 
             Assert.Equal(before, File.ReadAllBytes(path));
         }

@@ -1,6 +1,7 @@
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
 using SecretsPipeline.Core.Errors;
+using SecretsPipeline.Core.IO;
 using SecretsPipeline.Core.Lock;
 using SecretsPipeline.Core.Locking;
 using SecretsPipeline.Core.Manifest;
@@ -93,7 +94,7 @@ public class RotatorTests
             return failure is null ? Task.CompletedTask : Task.FromException(failure);
         };
 
-        public Task<(LockFile Lock, SecretVersionInfo Written, string? OldVersion)> RotateAsync(
+        public Task<(LockWriteResult Lock, SecretVersionInfo Written, string? OldVersion)> RotateAsync(
             string secret = "DB_PASSWORD", Func<CancellationToken, Task>? commit = null, LockFile? current = null, CancellationToken cancellationToken = default) =>
             new Rotator(Registry).RotateAsync(Manifest, current ?? Current, LockPath, Environment, secret, NewValue, Signers, commit, cancellationToken);
 
@@ -133,7 +134,8 @@ public class RotatorTests
             Assert.Equal("1", old);
             Assert.Equal(_written, written);
             var onDisk = LockSerializer.Read(harness.LockPath);
-            Assert.Equal(LockSerializer.SignedPayload(next), LockSerializer.SignedPayload(onDisk));
+            Assert.Equal(LockSerializer.SignedPayload(next.Lock), LockSerializer.SignedPayload(onDisk));
+            Assert.Equal(Digest.Sha256(File.ReadAllBytes(harness.LockPath)), next.Digest);
             var pins = onDisk.Environments[Environment].Secrets;
             Assert.Equal(SecretPin.Static("secret/development/app/db#password", "2", _written.Created, "hmac-sha256:new"), pins["DB_PASSWORD"]);
             Assert.Equal(harness.Current.Environments[Environment].Secrets["API_KEY"], pins["API_KEY"]);

@@ -193,7 +193,7 @@ public enum StoreKind
 /// </summary>
 internal sealed partial class DeploymentRig : IAsyncDisposable
 {
-    private DeploymentRig(StoreKind kind, TestRepo repo, VaultRepo? vault, VaultCli cli)
+    private DeploymentRig(StoreKind kind, TestRepo repo, VaultRepo? vault, Cli cli)
     {
         Kind = kind;
         Repo = repo;
@@ -208,7 +208,7 @@ internal sealed partial class DeploymentRig : IAsyncDisposable
     /// <summary>The fake Vault server and its repository, for <see cref="StoreKind.Vault"/>.</summary>
     public VaultRepo? Vault { get; }
 
-    public VaultCli Cli { get; }
+    public Cli Cli { get; }
 
     public Git Git => Repo.Git;
 
@@ -225,7 +225,7 @@ internal sealed partial class DeploymentRig : IAsyncDisposable
         }
 
         var repo = new TestRepo(tool, output);
-        return new DeploymentRig(kind, repo, null, new VaultCli(tool.ToolPath, repo.Path, repo.Home, new Dictionary<string, string?>(), output));
+        return new DeploymentRig(kind, repo, null, repo.Cli);
     }
 
     /// <summary>A manifest of this rig's store and environment with <paramref name="secrets"/> (indented entries) under <c>secrets:</c>.</summary>

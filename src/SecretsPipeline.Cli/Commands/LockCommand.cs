@@ -39,18 +39,18 @@ internal static class LockCommand
                 .ComputeAsync(manifest, previous, new LockRequest(environments, context.Get(update), selected), cancellationToken)
                 .ConfigureAwait(false);
             using var signers = LockSigners.Create(context, context.Get(signerOption) ?? []);
-            var written = await LockWriter.WriteAsync(context.LockPath, lockFile, previous, signers.Signers, cancellationToken).ConfigureAwait(false);
-            if (written)
+            var result = await LockWriter.WriteAsync(context.LockPath, lockFile, previous, signers.Signers, cancellationToken).ConfigureAwait(false);
+            if (result.Written)
             {
                 var moved = changes.Where(c => c.NewVersion is not null).GroupBy(c => c.Environment);
                 foreach (var group in moved)
                 {
                     var pins = group.ToDictionary(c => c.Secret, c => c.NewVersion!, StringComparer.Ordinal);
-                    await Audit.RecordAsync(context, [stores.Open(manifest.StoreFor(group.Key))], "lock", group.Key, null, Digest.Sha256(LockSerializer.Serialize(LockSerializer.Read(context.LockPath))), pins, null, "ok").ConfigureAwait(false);
+                    await Audit.RecordAsync(context, [stores.Open(manifest.StoreFor(group.Key))], "lock", group.Key, null, result.Digest, pins, null, "ok").ConfigureAwait(false);
                 }
             }
 
-            Report(context, lockFile, changes, written);
+            Report(context, lockFile, changes, result.Written);
             return 0;
         });
         return command;

@@ -49,8 +49,7 @@ internal static class RotateCommand
                 var (next, written, old) = await new Rotator(stores)
                     .RotateAsync(manifest, current, context.LockPath, environment, secret.Name, value, signers.Signers, commitStep, cancellationToken)
                     .ConfigureAwait(false);
-                var digest = Digest.Sha256(LockSerializer.Serialize(next));
-                await Audit.RecordAsync(context, [store], "rotate", environment, null, digest, new Dictionary<string, string> { [secret.Name] = written.Version }, null, "ok").ConfigureAwait(false);
+                await Audit.RecordAsync(context, [store], "rotate", environment, null, next.Digest, new Dictionary<string, string> { [secret.Name] = written.Version }, null, "ok").ConfigureAwait(false);
                 if (context.Json)
                 {
                     context.Output.WriteJson(new JsonObject { ["secret"] = secret.Name, ["environment"] = environment, ["old_version"] = old, ["new_version"] = written.Version, ["committed"] = commitStep is not null });

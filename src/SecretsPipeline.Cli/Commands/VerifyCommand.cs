@@ -2,8 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.Lock;
-using SecretsPipeline.Core.Manifest;
-using SecretsPipeline.Core.Stores;
+using SecretsPipeline.Core.Resolve;
 
 namespace SecretsPipeline.Cli.Commands;
 
@@ -22,9 +21,14 @@ internal static class VerifyCommand
             var (lockFile, display, signedBy) = await context.ReadVerifiedLockAsync(revision, cancellationToken).ConfigureAwait(false);
             var environments = context.Environment is { } env ? [manifest.Environment(env).Name] : manifest.Environments.Keys.ToArray();
             LockConsistency.Check(display, lockFile, manifest, environments);
-            var problems = context.Get(online)
-                ? await CheckOnlineAsync(context, manifest, lockFile, environments, cancellationToken).ConfigureAwait(false)
-                : [];
+            IReadOnlyList<SecretsPipelineException> findings = [];
+            if (context.Get(online))
+            {
+                await using var stores = context.OpenStores();
+                findings = await OnlineVerifier.CheckAsync(stores, manifest, lockFile, environments, cancellationToken).ConfigureAwait(false);
+            }
+
+            var problems = findings.Where(f => !f.IsWarning).ToArray();
             var pins = environments.Sum(e => lockFile.Environments[e].Secrets.Count);
             if (context.Json)
             {
@@ -37,7 +41,8 @@ internal static class VerifyCommand
                     ["pins"] = pins,
                     ["online"] = context.Get(online),
                     ["problems"] = new JsonArray(problems.Select(p => (JsonNode?)JsonValue.Create(p.Message)).ToArray()),
-                    ["ok"] = problems.Count == 0,
+                    ["warnings"] = new JsonArray(findings.Where(f => f.IsWarning).Select(w => (JsonNode?)JsonValue.Create(w.Message)).ToArray()),
+                    ["ok"] = problems.Length == 0,
                 });
             }
             else
@@ -45,12 +50,12 @@ internal static class VerifyCommand
                 context.Output.Info($"verify: {display} is signed by {signedBy} (trusted) and matches {Path.GetFileName(manifest.Path)}; {pins} pins in {environments.Length} environments");
             }
 
-            foreach (var problem in problems)
+            foreach (var finding in findings)
             {
-                context.Output.Error.WriteLine(problem.ToDiagnostic());
+                context.Output.Error.WriteLine(finding.ToDiagnostic());
             }
 
-            if (problems.Count > 0)
+            if (problems.Length > 0)
             {
                 return ExitCodes.Failed;
             }
@@ -63,50 +68,5 @@ internal static class VerifyCommand
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    private static async Task<List<SecretsPipelineException>> CheckOnlineAsync(
-        CommandContext context, SecretsManifest manifest, LockFile lockFile, IEnumerable<string> environments, CancellationToken cancellationToken)
-    {
-        var problems = new List<SecretsPipelineException>();
-        await using var stores = context.OpenStores();
-        foreach (var environment in environments)
-        {
-            var store = stores.Open(manifest.StoreFor(environment));
-            foreach (var secret in manifest.Secrets.Where(s => !s.IsDynamic))
-            {
-                var pin = lockFile.Environments[environment].Secrets[secret.Name];
-                var versions = await store.ListVersionsAsync(secret.RefFor(environment), cancellationToken).ConfigureAwait(false);
-                var pinned = versions.FirstOrDefault(v => v.Version == pin.Version);
-                var newest = versions.LastOrDefault(v => v.IsReadable)?.Version ?? "none";
-                if (pinned is null || !pinned.IsReadable)
-                {
-                    var state = pinned?.State ?? VersionState.Missing;
-                    var code = new VersionUnavailableException(state, pin.Version!, string.Empty).Code;
-                    problems.Add(new SecretsPipelineException(
-                        code,
-                        $"secret '{secret.Name}' (environment '{environment}') is pinned to version {pin.Version}, which is {state.ToString().ToLowerInvariant()}; the newest good version is {newest}. Run `secrets-pipeline lock --update {secret.Name} --env {environment}`.",
-                        secret.Location));
-                }
-                else if (store is IVersionRetention retention)
-                {
-                    var outlook = await retention.OutlookAsync(secret.RefFor(environment), pin.Version!, cancellationToken).ConfigureAwait(false);
-                    foreach (var warning in RetentionWarnings.For(secret.Name, environment, pin.Version!, outlook, DateTimeOffset.UtcNow))
-                    {
-                        context.Output.Error.WriteLine(Diagnostic.Format(secret.Location, "warning", Codes.RetentionWarning.Id, warning));
-                    }
-                }
-
-                if (pinned is not null && pin.Created is { } created && pinned.Created != created)
-                {
-                    problems.Add(new SecretsPipelineException(
-                        Codes.VersionReplaced,
-                        $"secret '{secret.Name}' (environment '{environment}') version {pin.Version} has a different creation time than pinned: the key was recreated.",
-                        secret.Location));
-                }
-            }
-        }
-
-        return problems;
     }
 }

@@ -58,7 +58,7 @@ public static class AuditChain
         return new JsonObject
         {
             ["sequence"] = record.Sequence,
-            ["time"] = record.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+            ["time"] = UtcTimestamp.ToText(record.Time),
             ["actor"] = record.Actor,
             ["ci_run"] = record.CiRun,
             ["command"] = record.Command,
@@ -75,7 +75,7 @@ public static class AuditChain
 
     public static AuditRecord FromJson(JsonNode node) => new(
         node["sequence"]!.GetValue<long>(),
-        DateTimeOffset.ParseExact(node["time"]!.GetValue<string>(), "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+        UtcTimestamp.Parse(node["time"]!.GetValue<string>()),
         node["actor"]!.GetValue<string>(),
         node["ci_run"]?.GetValue<string>(),
         node["command"]!.GetValue<string>(),

@@ -1,13 +1,11 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
+using SecretsPipeline.Core.IO;
 
 namespace SecretsPipeline.Core.Deployments;
 
 /// <summary>The JSON form of a ledger record, shared by stores that keep it as a document and by <c>--json</c> output.</summary>
 public static class DeploymentJson
 {
-    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-
     public static JsonObject ToJson(DeploymentRecord record) => new()
     {
         ["id"] = record.Id,
@@ -44,8 +42,7 @@ public static class DeploymentJson
         ParseTime(node["updated"]!.GetValue<string>()),
         node["superseded_by"]?.GetValue<string>());
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+    private static string Time(DateTimeOffset time) => UtcTimestamp.ToText(time);
 
-    private static DateTimeOffset ParseTime(string text) =>
-        DateTimeOffset.ParseExact(text, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    private static DateTimeOffset ParseTime(string text) => UtcTimestamp.Parse(text);
 }

@@ -45,31 +45,11 @@ public sealed class DeploymentService(ISecretStore store, IDeploymentLedger ledg
     public async Task<(DeploymentRecord Record, IReadOnlyList<string> Failed)> RenewAsync(string id, TimeSpan? increment, CancellationToken cancellationToken)
     {
         var record = await GetAsync(id, cancellationToken).ConfigureAwait(false);
-        var leases = new List<LeaseRecord>();
-        var failed = new List<string>();
-        foreach (var lease in record.Leases)
+        return await UpdateLeasesAsync(record, record.State, cancellationToken, async lease =>
         {
-            if (lease.Revoked)
-            {
-                leases.Add(lease);
-                continue;
-            }
-
-            try
-            {
-                var renewed = await store.RenewLeaseAsync(lease.LeaseId, increment, cancellationToken).ConfigureAwait(false);
-                leases.Add(lease with { Expires = renewed.Expires });
-            }
-            catch (SecretsPipelineException)
-            {
-                failed.Add(lease.LeaseId);
-                leases.Add(lease);
-            }
-        }
-
-        var updated = record with { Leases = leases, Updated = DateTimeOffset.UtcNow };
-        await ledger.SaveDeploymentAsync(updated, cancellationToken).ConfigureAwait(false);
-        return (updated, failed);
+            var renewed = await store.RenewLeaseAsync(lease.LeaseId, increment, cancellationToken).ConfigureAwait(false);
+            return lease with { Expires = renewed.Expires };
+        }).ConfigureAwait(false);
     }
 
     /// <summary>Revokes every lease of the deployment (idempotent); returns the record and the ids that could not be revoked.</summary>
@@ -79,7 +59,19 @@ public sealed class DeploymentService(ISecretStore store, IDeploymentLedger ledg
         return await RevokeLeasesAsync(record, DeploymentState.Released, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(DeploymentRecord Record, IReadOnlyList<string> Failed)> RevokeLeasesAsync(DeploymentRecord record, DeploymentState state, CancellationToken cancellationToken)
+    private Task<(DeploymentRecord Record, IReadOnlyList<string> Failed)> RevokeLeasesAsync(DeploymentRecord record, DeploymentState state, CancellationToken cancellationToken) =>
+        UpdateLeasesAsync(record, state, cancellationToken, async lease =>
+        {
+            await store.RevokeLeaseAsync(lease.LeaseId, cancellationToken).ConfigureAwait(false);
+            return lease with { Revoked = true };
+        });
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to every unrevoked lease, keeping a lease as it was when its store call fails,
+    /// then saves the record once with <paramref name="state"/>; returns the ids that failed.
+    /// </summary>
+    private async Task<(DeploymentRecord Record, IReadOnlyList<string> Failed)> UpdateLeasesAsync(
+        DeploymentRecord record, DeploymentState state, CancellationToken cancellationToken, Func<LeaseRecord, Task<LeaseRecord>> change)
     {
         var leases = new List<LeaseRecord>();
         var failed = new List<string>();
@@ -93,8 +85,7 @@ public sealed class DeploymentService(ISecretStore store, IDeploymentLedger ledg
 
             try
             {
-                await store.RevokeLeaseAsync(lease.LeaseId, cancellationToken).ConfigureAwait(false);
-                leases.Add(lease with { Revoked = true });
+                leases.Add(await change(lease).ConfigureAwait(false));
             }
             catch (SecretsPipelineException)
             {

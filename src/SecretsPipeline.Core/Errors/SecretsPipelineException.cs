@@ -19,6 +19,9 @@ public class SecretsPipelineException : Exception
 
     public int ExitCode => Code.ExitCode;
 
+    /// <summary>Codes that do not fail the command (exit 0) are warnings.</summary>
+    public bool IsWarning => Code.ExitCode == ExitCodes.Ok;
+
     /// <summary>The MSBuild-canonical form, which both terminals and MSBuild's <c>Exec</c> understand.</summary>
-    public string ToDiagnostic() => Diagnostic.Format(Location, "error", Code.Id, Message);
+    public string ToDiagnostic() => Diagnostic.Format(Location, IsWarning ? "warning" : "error", Code.Id, Message);
 }

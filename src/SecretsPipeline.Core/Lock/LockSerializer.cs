@@ -129,7 +129,7 @@ public static class LockSerializer
         json["version"] = pin.Version;
         if (pin.Created is { } created)
         {
-            json["created"] = created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+            json["created"] = UtcTimestamp.ToText(created);
         }
 
         if (pin.Fingerprint is not null)
@@ -201,7 +201,7 @@ public static class LockSerializer
         if (pin["created"] is not null)
         {
             var text = String(path, pin["created"], $"{where}.created");
-            created = DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            created = UtcTimestamp.TryParse(text, out var parsed)
                 ? parsed
                 : throw Invalid(path, $"{where}.created is not a UTC timestamp.");
         }

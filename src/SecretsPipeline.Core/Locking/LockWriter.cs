@@ -11,8 +11,8 @@ namespace SecretsPipeline.Core.Locking;
 /// </summary>
 public static class LockWriter
 {
-    /// <returns>Whether the file was written.</returns>
-    public static async Task<bool> WriteAsync(
+    /// <returns>The lock as it now stands on disk (signed), its digest, and whether the file was written.</returns>
+    public static async Task<LockWriteResult> WriteAsync(
         string path, LockFile lockFile, LockFile? previous, IReadOnlyList<ILockSigner> signers, CancellationToken cancellationToken)
     {
         var payload = LockSerializer.SignedPayload(lockFile);
@@ -20,7 +20,7 @@ public static class LockWriter
             && payload.AsSpan().SequenceEqual(LockSerializer.SignedPayload(previous))
             && signers.All(s => previous.Signatures.Any(p => p.KeyId == s.KeyId)))
         {
-            return false;
+            return new LockWriteResult(previous, Digest.Sha256(LockSerializer.Serialize(previous)), Written: false);
         }
 
         var signatures = new List<LockSignature>();
@@ -29,7 +29,9 @@ public static class LockWriter
             signatures.Add(await signer.SignAsync(payload, cancellationToken).ConfigureAwait(false));
         }
 
-        AtomicFile.Write(path, LockSerializer.Serialize(lockFile.WithSignatures(signatures)));
-        return true;
+        var signed = lockFile.WithSignatures(signatures);
+        var bytes = LockSerializer.Serialize(signed);
+        AtomicFile.Write(path, bytes);
+        return new LockWriteResult(signed, Digest.Sha256(bytes), Written: true);
     }
 }

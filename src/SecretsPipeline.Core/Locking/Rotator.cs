@@ -14,7 +14,7 @@ namespace SecretsPipeline.Core.Locking;
 /// </summary>
 public sealed class Rotator(StoreRegistry stores)
 {
-    public async Task<(LockFile Lock, SecretVersionInfo Written, string? OldVersion)> RotateAsync(
+    public async Task<(LockWriteResult Lock, SecretVersionInfo Written, string? OldVersion)> RotateAsync(
         SecretsManifest manifest,
         LockFile current,
         string lockPath,
@@ -36,8 +36,7 @@ public sealed class Rotator(StoreRegistry stores)
         var secretRef = secret.RefFor(environment);
         var pins = current.Environments.GetValueOrDefault(environment)?.Secrets;
         var oldPin = pins?.GetValueOrDefault(secret.Name);
-        var expected = await ExpectedVersionAsync(store, secretRef, oldPin?.Ref == secretRef.ToString() ? oldPin.Version : null, cancellationToken).ConfigureAwait(false);
-        var written = await store.WriteAsync(secretRef, value, expected, cancellationToken).ConfigureAwait(false);
+        var written = await WriteAsync(store, secretRef, value, oldPin?.Ref == secretRef.ToString() ? oldPin.Version : null, cancellationToken).ConfigureAwait(false);
 
         var originalBytes = File.Exists(lockPath) ? await File.ReadAllBytesAsync(lockPath, cancellationToken).ConfigureAwait(false) : null;
         try
@@ -54,13 +53,13 @@ public sealed class Rotator(StoreRegistry stores)
                 [environment] = environmentLock with { Secrets = newPins },
             };
             var next = current with { Environments = environments, Signatures = [] };
-            await LockWriter.WriteAsync(lockPath, next, null, signers, cancellationToken).ConfigureAwait(false);
+            var result = await LockWriter.WriteAsync(lockPath, next, null, signers, cancellationToken).ConfigureAwait(false);
             if (commit is not null)
             {
                 await commit(cancellationToken).ConfigureAwait(false);
             }
 
-            return (next, written, oldPin?.Version);
+            return (result, written, oldPin?.Version);
         }
         catch
         {
@@ -70,21 +69,33 @@ public sealed class Rotator(StoreRegistry stores)
     }
 
     /// <summary>
-    /// The version check-and-set must name: the pinned one, unless every version after it is unreadable (what a failed
-    /// rotation or a revoke leaves behind), in which case the newest — a readable newer version is someone else's write.
+    /// Check-and-set against the pinned version. Only when that fails does it look at the versions (which in Vault
+    /// needs metadata access): if every version after the pin is unreadable — what a rolled-back rotation or a revoke
+    /// leaves — it writes on top of the newest; a readable newer version is someone else's write, and the mismatch stands.
     /// </summary>
-    private static async Task<string> ExpectedVersionAsync(ISecretStore store, SecretRef secretRef, string? pinned, CancellationToken cancellationToken)
+    private static async Task<SecretVersionInfo> WriteAsync(ISecretStore store, SecretRef secretRef, string value, string? pinned, CancellationToken cancellationToken)
     {
-        var versions = await store.ListVersionsAsync(secretRef, cancellationToken).ConfigureAwait(false);
         if (pinned is null)
         {
-            return versions.LastOrDefault()?.Version ?? "0";
+            var newest = (await store.ListVersionsAsync(secretRef, cancellationToken).ConfigureAwait(false)).LastOrDefault();
+            return await store.WriteAsync(secretRef, value, newest?.Version ?? "0", cancellationToken).ConfigureAwait(false);
         }
 
-        var index = versions.ToList().FindIndex(v => v.Version == pinned);
-        return index >= 0 && versions.Skip(index + 1).All(v => !v.IsReadable) && versions.Count > 0
-            ? versions[^1].Version
-            : pinned;
+        try
+        {
+            return await store.WriteAsync(secretRef, value, pinned, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SecretsPipelineException ex) when (ex.Code == Codes.CheckAndSetMismatch)
+        {
+            var versions = await store.ListVersionsAsync(secretRef, cancellationToken).ConfigureAwait(false);
+            var index = versions.ToList().FindIndex(v => v.Version == pinned);
+            if (index < 0 || versions.Skip(index + 1).Any(v => v.IsReadable))
+            {
+                throw;
+            }
+
+            return await store.WriteAsync(secretRef, value, versions[^1].Version, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Lock first (what deploys read), then the stray version; nothing here may hide the original error.</summary>

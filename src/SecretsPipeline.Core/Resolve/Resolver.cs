@@ -183,13 +183,7 @@ public sealed class Resolver(StoreRegistry stores, int parallelism = Resolver.De
         catch (VersionUnavailableException ex)
         {
             var newest = await NewestGoodAsync(store, secretRef, cancellationToken).ConfigureAwait(false);
-            var why = ex.State switch
-            {
-                VersionState.Revoked => "was revoked as compromised and will not be resolved again",
-                VersionState.Deleted => "is deleted in the store",
-                VersionState.Destroyed => "was destroyed in the store",
-                _ => "does not exist in the store (never written, or pruned by version retention)",
-            };
+            var why = VersionUnavailableException.Describe(ex.State);
             var next = newest is null
                 ? $"no good version of '{secretRef}' exists; write a new one with {StoreHints.WriteNewVersion(store, secretRef)}, then `secrets-pipeline lock --update {secret.Name} --env {environment}`"
                 : $"the newest good version is {newest.Version}: run `secrets-pipeline lock --update {secret.Name} --env {environment}` and commit, or deploy a release pinned to it";

@@ -10,7 +10,16 @@ public sealed class VersionUnavailableException(VersionState state, string versi
 
     public string Version { get; } = version;
 
-    private static ErrorCode CodeFor(VersionState state) => state switch
+    /// <summary>How a refusal reads after "version N", the same in a resolve and in <c>verify --online</c>.</summary>
+    public static string Describe(VersionState state) => state switch
+    {
+        VersionState.Revoked => "was revoked as compromised and will not be resolved again",
+        VersionState.Deleted => "is deleted in the store",
+        VersionState.Destroyed => "was destroyed in the store",
+        _ => "does not exist in the store (never written, or pruned by version retention)",
+    };
+
+    public static ErrorCode CodeFor(VersionState state) => state switch
     {
         VersionState.Revoked => Codes.VersionRevoked,
         VersionState.Deleted => Codes.VersionDeleted,

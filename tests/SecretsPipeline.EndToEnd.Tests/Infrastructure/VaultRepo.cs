@@ -32,7 +32,7 @@ public sealed class VaultRepo : IAsyncDisposable
         Repo = repo;
         Vault = vault;
         Token = token;
-        Cli = new VaultCli(toolPath, repo.Path, repo.Home, EnvironmentFor(vault, token), output);
+        Cli = new Cli(toolPath, repo.Path, repo.Home, output, EnvironmentFor(vault, token));
     }
 
     public TestRepo Repo { get; }
@@ -42,7 +42,7 @@ public sealed class VaultRepo : IAsyncDisposable
     /// <summary>The root token the tool is given as <c>VAULT_TOKEN</c>; it must never be printed or written.</summary>
     public string Token { get; }
 
-    public VaultCli Cli { get; }
+    public Cli Cli { get; }
 
     public Git Git => Repo.Git;
 
