@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using SecretsPipeline.Core.Ci;
 using SecretsPipeline.Core.Lock;
 
 namespace SecretsPipeline.Cli.Commands;
@@ -14,7 +15,8 @@ internal static class DiffCommand
     {
         var from = new Argument<string?>("REV1") { Description = "The older revision (default HEAD).", Arity = ArgumentArity.ZeroOrOne };
         var to = new Argument<string?>("REV2") { Description = "The newer revision (default: the work tree).", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("diff", "Show which pins changed between two revisions of the lock.") { from, to };
+        var summary = SharedOptions.Summary();
+        var command = new Command("diff", "Show which pins changed between two revisions of the lock.") { from, to, summary };
         runner.SetAction(command, (context, _) =>
         {
             var older = context.Get(from) ?? "HEAD";
@@ -22,6 +24,12 @@ internal static class DiffCommand
             var before = context.ReadLock(older).Lock;
             var after = newer is null ? (File.Exists(context.LockPath) ? context.ReadLock().Lock : null) : context.ReadLock(newer).Lock;
             var changes = LockDiff.Compare(before, after);
+            if (context.Get(summary) is { } summaryPath)
+            {
+                var rows = changes.Select(c => new JobSummary.Change(c.Environment, c.Secret, c.NewRef ?? c.OldRef, c.OldVersion, c.NewVersion)).ToArray();
+                Summaries.Publish(context, null, JobSummary.Diff(older, newer ?? "work tree", rows), summaryPath);
+            }
+
             if (context.Json)
             {
                 context.Output.WriteJson(new JsonObject

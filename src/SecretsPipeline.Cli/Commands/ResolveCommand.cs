@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json.Nodes;
+using SecretsPipeline.Core.Ci;
 using SecretsPipeline.Core.Deployments;
 using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.IO;
@@ -24,11 +25,24 @@ internal static class ResolveCommand
         var outFile = new Option<string?>("--out") { Description = "Write the values to this file (replaced atomically, mode 600) instead of standard output." };
         var deploymentOption = new Option<string?>("--deployment") { Description = "The deployment this resolve belongs to (default: ENV-<commit>); its leases are recorded in the store's ledger." };
         var promote = new Option<bool>("--promote") { Description = "Mark the deployment live once its output is written, then revoke the leases of the deployment it replaces." };
-        var command = new Command("resolve", "Fetch exactly the pinned secret versions of one environment, all or nothing.") { at, format, outFile, deploymentOption, promote };
+        var stepOutputs = new Option<string[]>("--step-output") { Description = "With --format github|azure-devops: also set this resolved variable as a step output (repeatable; commas allowed).", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
+        var noExportEnv = new Option<bool>("--no-export-env") { Description = "With --format github|azure-devops: mask the values and set step outputs only, without exporting environment variables." };
+        var summary = SharedOptions.Summary();
+        var command = new Command("resolve", "Fetch exactly the pinned secret versions of one environment, all or nothing.") { at, format, outFile, deploymentOption, promote, stepOutputs, noExportEnv, summary };
         runner.SetAction(command, async (context, cancellationToken) =>
         {
             var environment = context.RequireEnvironment("resolve");
-            var outputFormat = OutputFormats.Get(context.Get(format)!);
+            var formatName = context.Get(format)!;
+            OutputFormats.Check(formatName);
+            var host = CiHosts.IsHost(formatName) ? CiHosts.Create(formatName, new FileCiSink(context.Output.Out), Environment.GetEnvironmentVariable) : null;
+            var request = new ExportRequest(!context.Get(noExportEnv), SplitNames(context.Get(stepOutputs)));
+            if (host is null && (request.StepOutputs.Count > 0 || !request.ExportEnvironment))
+            {
+                throw new SecretsPipelineException(Codes.Usage, "--step-output and --no-export-env need a CI-host format: --format github or --format azure-devops.");
+            }
+
+            // A CI host takes the values from the runner's files or logging commands; --out then keeps a dotenv copy.
+            var outputFormat = OutputFormats.Get(host is null ? formatName : "dotenv");
             var outPath = context.Get(outFile);
             if (context.Json && outPath is null)
             {
@@ -50,6 +64,20 @@ internal static class ResolveCommand
             {
                 result = await new Resolver(stores, context.Parallelism).ResolveAsync(manifest, lockFile, environment, deployment, resolved =>
                 {
+                    if (host is not null)
+                    {
+                        // Every name and value is checked before the first byte; the --out copy is written before the
+                        // export so that a failed file write exports nothing.
+                        var export = host.Prepare(resolved.Outputs, request);
+                        if (outPath is not null)
+                        {
+                            AtomicFile.Write(outPath, Encoding.UTF8.GetBytes(outputFormat.Render(resolved.Outputs)), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                        }
+
+                        export.Apply();
+                        return Task.CompletedTask;
+                    }
+
                     var text = outputFormat.Render(resolved.Outputs);
                     if (outPath is null)
                     {
@@ -77,6 +105,14 @@ internal static class ResolveCommand
                 await PromoteCommand.PromoteAsync(context, store, manifest.Environment(environment), deployment, cancellationToken).ConfigureAwait(false);
             }
 
+            var summaryPath = context.Get(summary);
+            if (host is not null || summaryPath is not null)
+            {
+                var rows = result.Outputs.Select(o => new JobSummary.Row(o.Name, manifest.StoreFor(environment).Name, manifest.Secret(o.Secret).IsDynamic ? "lease" : o.Value.Version.Version)).ToArray();
+                var markdown = JobSummary.Resolve(environment, lockDigest, commit, deployment.Id, rows);
+                Summaries.Publish(context, host, markdown, summaryPath);
+            }
+
             if (outPath is null)
             {
                 context.Output.Info($"resolve: {result.Outputs.Count} values for '{environment}' from {display} (signed by {signedBy}); deployment {deployment.Id}", toError: true);
@@ -88,6 +124,9 @@ internal static class ResolveCommand
         });
         return command;
     }
+
+    private static string[] SplitNames(string[]? names) =>
+        (names ?? []).SelectMany(n => n.Split([',', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.Ordinal).ToArray();
 
     private static void Report(CommandContext context, ResolveResult result, LockFile lockFile, string display, string signedBy, string outPath, string deploymentId)
     {

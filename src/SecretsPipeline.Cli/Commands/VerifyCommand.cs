@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using SecretsPipeline.Core.Ci;
 using SecretsPipeline.Core.Errors;
+using SecretsPipeline.Core.IO;
 using SecretsPipeline.Core.Lock;
 using SecretsPipeline.Core.Resolve;
 
@@ -13,60 +15,79 @@ internal static class VerifyCommand
     {
         var at = SharedOptions.At();
         var online = new Option<bool>("--online") { Description = "Also check in the stores that every pinned version is still readable (not deleted, destroyed, revoked or missing)." };
-        var command = new Command("verify", "Check the lock's signature, its signer's trust and that it matches secrets.yaml.") { at, online };
+        var summary = SharedOptions.Summary();
+        var command = new Command("verify", "Check the lock's signature, its signer's trust and that it matches secrets.yaml.") { at, online, summary };
         runner.SetAction(command, async (context, cancellationToken) =>
         {
-            var revision = context.Get(at);
-            var manifest = context.ReadManifest(revision);
-            var (lockFile, display, signedBy) = await context.ReadVerifiedLockAsync(revision, cancellationToken).ConfigureAwait(false);
-            var environments = context.Environment is { } env ? [manifest.Environment(env).Name] : manifest.Environments.Keys.ToArray();
-            LockConsistency.Check(display, lockFile, manifest, environments);
-            IReadOnlyList<SecretsPipelineException> findings = [];
-            if (context.Get(online))
+            try
             {
-                await using var stores = context.OpenStores();
-                findings = await OnlineVerifier.CheckAsync(stores, manifest, lockFile, environments, cancellationToken).ConfigureAwait(false);
+                return await VerifyAsync(context, context.Get(at), context.Get(online), context.Get(summary), cancellationToken).ConfigureAwait(false);
             }
-
-            var problems = findings.Where(f => !f.IsWarning).ToArray();
-            var pins = environments.Sum(e => lockFile.Environments[e].Secrets.Count);
-            if (context.Json)
+            catch (SecretsPipelineException ex) when (context.Get(summary) is { } path)
             {
-                context.Output.WriteJson(new JsonObject
-                {
-                    ["lock"] = display,
-                    ["signed_by"] = signedBy,
-                    ["manifest_digest"] = lockFile.ManifestDigest,
-                    ["environments"] = new JsonArray(environments.Select(e => (JsonNode?)JsonValue.Create(e)).ToArray()),
-                    ["pins"] = pins,
-                    ["online"] = context.Get(online),
-                    ["problems"] = new JsonArray(problems.Select(p => (JsonNode?)JsonValue.Create(p.Message)).ToArray()),
-                    ["warnings"] = new JsonArray(findings.Where(f => f.IsWarning).Select(w => (JsonNode?)JsonValue.Create(w.Message)).ToArray()),
-                    ["ok"] = problems.Length == 0,
-                });
+                Summaries.Publish(context, null, JobSummary.Verify(context.LockPath, null, ok: false, [ex.ToDiagnostic()]), path);
+                throw;
             }
-            else
-            {
-                context.Output.Info($"verify: {display} is signed by {signedBy} (trusted) and matches {Path.GetFileName(manifest.Path)}; {pins} pins in {environments.Length} environments");
-            }
-
-            foreach (var finding in findings)
-            {
-                context.Output.Error.WriteLine(finding.ToDiagnostic());
-            }
-
-            if (problems.Length > 0)
-            {
-                return ExitCodes.Failed;
-            }
-
-            if (context.Get(online) && !context.Json)
-            {
-                context.Output.Info("verify: every pinned version is readable in its store");
-            }
-
-            return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static async Task<int> VerifyAsync(CommandContext context, string? revision, bool online, string? summaryPath, CancellationToken cancellationToken)
+    {
+        var manifest = context.ReadManifest(revision);
+        var (lockFile, display, signedBy) = await context.ReadVerifiedLockAsync(revision, cancellationToken).ConfigureAwait(false);
+        var environments = context.Environment is { } env ? [manifest.Environment(env).Name] : manifest.Environments.Keys.ToArray();
+        LockConsistency.Check(display, lockFile, manifest, environments);
+        IReadOnlyList<SecretsPipelineException> findings = [];
+        if (online)
+        {
+            await using var stores = context.OpenStores();
+            findings = await OnlineVerifier.CheckAsync(stores, manifest, lockFile, environments, cancellationToken).ConfigureAwait(false);
+        }
+
+        var problems = findings.Where(f => !f.IsWarning).ToArray();
+        var pins = environments.Sum(e => lockFile.Environments[e].Secrets.Count);
+        if (context.Json)
+        {
+            context.Output.WriteJson(new JsonObject
+            {
+                ["lock"] = display,
+                ["signed_by"] = signedBy,
+                ["manifest_digest"] = lockFile.ManifestDigest,
+                ["environments"] = new JsonArray(environments.Select(e => (JsonNode?)JsonValue.Create(e)).ToArray()),
+                ["pins"] = pins,
+                ["online"] = online,
+                ["problems"] = new JsonArray(problems.Select(p => (JsonNode?)JsonValue.Create(p.Message)).ToArray()),
+                ["warnings"] = new JsonArray(findings.Where(f => f.IsWarning).Select(w => (JsonNode?)JsonValue.Create(w.Message)).ToArray()),
+                ["ok"] = problems.Length == 0,
+            });
+        }
+        else
+        {
+            context.Output.Info($"verify: {display} is signed by {signedBy} (trusted) and matches {Path.GetFileName(manifest.Path)}; {pins} pins in {environments.Length} environments");
+        }
+
+        foreach (var finding in findings)
+        {
+            context.Output.Error.WriteLine(finding.ToDiagnostic());
+        }
+
+        if (summaryPath is not null)
+        {
+            var lines = findings.Select(f => f.ToDiagnostic()).Prepend($"signed by {signedBy}; {pins} pins in {environments.Length} environments{(online ? ", checked online" : string.Empty)}").ToArray();
+            Summaries.Publish(context, null, JobSummary.Verify(display, Digest.Sha256(LockSerializer.Serialize(lockFile)), problems.Length == 0, lines), summaryPath);
+        }
+
+        if (problems.Length > 0)
+        {
+            return ExitCodes.Failed;
+        }
+
+        if (online && !context.Json)
+        {
+            context.Output.Info("verify: every pinned version is readable in its store");
+        }
+
+        return ExitCodes.Ok;
     }
 }

@@ -70,6 +70,12 @@ public static class Codes
     public static readonly ErrorCode GitFileMissing = new("SPL4003", ExitCodes.Failed, "the file does not exist at that revision");
     public static readonly ErrorCode GitCommitFailed = new("SPL4004", ExitCodes.Failed, "the lock change could not be committed");
 
+    // 50xx: CI hosts (GitHub Actions, Azure Pipelines)
+    public static readonly ErrorCode CiNotInHost = new("SPL5001", ExitCodes.Usage, "a CI-host format was used outside its host (the runner's files are not set)");
+    public static readonly ErrorCode CiBadName = new("SPL5002", ExitCodes.Usage, "an output name is not a variable name the CI host accepts");
+    public static readonly ErrorCode CiUnknownOutput = new("SPL5003", ExitCodes.Usage, "a step output names no resolved variable");
+    public static readonly ErrorCode CiDelimiter = new("SPL5004", ExitCodes.Failed, "a value contains every heredoc delimiter tried, so it cannot be exported safely");
+
     // 9xxx: usage and environment
     public static readonly ErrorCode Usage = new("SPL9001", ExitCodes.Usage, "the command line is not valid");
     public static readonly ErrorCode OutputWrite = new("SPL9002", ExitCodes.Failed, "an output file could not be written");

@@ -35,6 +35,9 @@ public static class OutputSamples
         "\u2028line separator\u2029\u0085nel\fff\vvt",
         "; export INJECTED=1; #",
         "a=b c=d",
+        "%AZP25 %AZP250A literal escapes %5D%3B",
+        "];issecret=false]##vso[task.setvariable variable=INJECTED]1",
+        "NAME<<ghadelimiter_0\nINJECTED<<X\n1\nX",
     ];
 
     public static SecretValue Value(string value) => new(value, new SecretVersionInfo("1", DateTimeOffset.UnixEpoch));
