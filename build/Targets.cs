@@ -18,7 +18,9 @@ internal static partial class Targets
             () => ProcessRunner.RunAsync(root, "dotnet", "build", Solution, "-c", "Release", "--no-restore")),
         new("pack", "pack the tool and the libraries (MSBuild, configuration, stores) into artifacts/packages", ["build"],
             () => ProcessRunner.RunAsync(root, "dotnet", "pack", Solution, "-c", "Release", "--no-build", "-o", "artifacts/packages")),
-        new("test", "run all tests and print the summary", ["build", "pack"],
+        new("action-check", "install the Action's checkers (npm ci in action/) and validate action.yml and .github/workflows", [],
+            () => ActionCheckAsync(root)),
+        new("test", "run all tests and print the summary", ["build", "pack", "action-check"],
             () => TestAsync(root)),
         new("demo", "narrate the rollback story in a temporary git repository", ["pack"],
             () => new Demo(root).RunAsync()),
@@ -62,6 +64,22 @@ internal static partial class Targets
     // Release, like the CLI that `pack` built and the bench runs as whole processes; it asserts nothing, so it is no test.
     private static Task BenchAsync(string root) =>
         ProcessRunner.RunAsync(root, "dotnet", "run", "-c", "Release", "--project", "tests/SecretsPipeline.Benchmarks", "--", "--out", "artifacts/bench");
+
+    // npm ci installs exactly what action/package-lock.json pins, so a clean clone checks with the same validator.
+    private static async Task ActionCheckAsync(string root)
+    {
+        var action = Path.Combine(root, "action");
+        await ProcessRunner.RunAsync(action, OperatingSystem.IsWindows() ? "npm.cmd" : "npm", "ci", "--no-audit", "--no-fund");
+        var validator = Path.Combine(action, "node_modules", "@action-validator", "cli", "cli.mjs");
+        var workflows = Path.Combine(root, ".github", "workflows");
+        var files = Directory.Exists(workflows) ? Directory.GetFiles(workflows, "*.yml").Order(StringComparer.Ordinal) : Enumerable.Empty<string>();
+        foreach (var file in files.Prepend(Path.Combine(root, "action.yml")))
+        {
+            await ProcessRunner.RunAsync(root, "node", validator, Path.GetRelativePath(root, file));
+        }
+
+        Console.WriteLine("action.yml and .github/workflows/*.yml match the GitHub Actions schemas");
+    }
 
     private static Task CleanAsync(string root)
     {
