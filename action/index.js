@@ -123,7 +123,7 @@ function environment() {
   const settings = {
     address: 'VAULT_ADDR',
     namespace: 'VAULT_NAMESPACE',
-    auth: 'VAULT_AUTH',
+    auth: 'SECRETS_PIPELINE_VAULT_AUTH',
     'jwt-role': 'VAULT_JWT_ROLE',
     'jwt-audience': 'VAULT_JWT_AUDIENCE',
     'jwt-mount': 'VAULT_JWT_MOUNT',

@@ -33,7 +33,11 @@ public sealed class VaultStoreFactory(Func<string, string?> variable, string? us
         {
             "token" => TokenAuth.FromEnvironment(variable, userHome),
             "approle" => new AppRoleAuth(definition.Setting("approle_mount") ?? "approle", variable),
-            "jwt" => new JwtAuth(definition.Setting("jwt_mount") ?? "jwt", definition.Setting("role") ?? variable("VAULT_JWT_ROLE"), definition.Setting("audience"), variable),
+            "jwt" => new JwtAuth(
+                definition.Setting("jwt_mount") ?? variable("VAULT_JWT_MOUNT") ?? "jwt",
+                definition.Setting("role") ?? variable("VAULT_JWT_ROLE"),
+                definition.Setting("audience") ?? variable("VAULT_JWT_AUDIENCE"),
+                variable),
             _ => throw new SecretsPipelineException(Codes.VaultConfig, $"store '{definition.Name}': unknown auth '{method}'; use token, approle or jwt.", definition.Location),
         };
     }

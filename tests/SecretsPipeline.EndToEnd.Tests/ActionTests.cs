@@ -1,5 +1,8 @@
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using SecretsPipeline.EndToEnd.Tests.Infrastructure;
+using SecretsPipeline.Vault.Tests.Support;
+using SecretsPipeline.Vault.TestServer;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -62,6 +65,50 @@ public sealed partial class ActionTests(PackedToolFixture tool, ITestOutputHelpe
         Assert.Contains("lock digest: `sha256:", summary, StringComparison.Ordinal);
         Assert.DoesNotContain("db-", summary, StringComparison.Ordinal);
         Assert.DoesNotContain("api-", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resolve_logs_in_to_vault_with_the_runners_oidc_token_for_the_configured_audience_and_role()
+    {
+        await using var vault = await ArrangeAsync();
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        const string audience = "https://github.com/acme-deploy";
+        vault.Vault.State.Jwt.AddKey(key);
+        vault.Vault.State.Jwt.BoundIssuer = Jwts.Issuer;
+        vault.Vault.State.Jwt.AddRole("deploy", new JwtRole
+        {
+            BoundAudiences = [audience],
+            BoundClaims = new Dictionary<string, object> { ["repository"] = Jwts.Repository },
+            UserClaim = "repository",
+            TokenPolicies = ["root"],
+            TokenTtl = TimeSpan.FromMinutes(10),
+        });
+        await using var oidc = await GitHubOidcEndpoint.StartAsync(aud => Jwts.Sign(key, Jwts.GitHubClaims(aud)));
+        var runner = new ActionRunner(tool, vault.Repo.Path, vault.Repo.Home, new Dictionary<string, string?>
+        {
+            ["VAULT_RETRY_WAIT_MIN"] = "0.01",
+            ["VAULT_RETRY_WAIT_MAX"] = "0.02",
+            // What `permissions: id-token: write` makes the runner set.
+            ["ACTIONS_ID_TOKEN_REQUEST_URL"] = oidc.RequestUrl,
+            ["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = GitHubOidcEndpoint.RequestToken,
+        });
+
+        var run = await runner.RunAsync(new Dictionary<string, string>
+        {
+            ["environment"] = Env,
+            ["address"] = vault.Vault.Address.ToString().TrimEnd('/'),
+            ["auth"] = "jwt",
+            ["jwt-role"] = "deploy",
+            ["jwt-audience"] = audience,
+        });
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal([audience], oidc.Audiences);
+        Assert.Empty(oidc.Refusals);
+        Assert.Equal([new("DB_PASSWORD", _db), new("API_KEY", _api)], Sorted(ActionRunner.ParseRunnerFile(runner.EnvFile), "DB_PASSWORD", "API_KEY"));
+        var read = vault.Vault.Requests.Snapshot().Last(r => r.PathAndQuery.StartsWith("/v1/secret/data/production/", StringComparison.Ordinal));
+        Assert.NotEqual(vault.Token, read.Token);
+        Assert.Equal("auth/jwt/login", vault.Vault.State.Tokens.Lookup(read.Token!)?.Path);
     }
 
     [Fact]
