@@ -58,6 +58,9 @@ internal static partial class Targets
         }
     }
 
+    [GeneratedRegex(@"```yaml\n(?<yaml>name: [^\n]*\non:\n.*?)```", RegexOptions.Singleline)]
+    private static partial Regex ReadmeWorkflow();
+
     [GeneratedRegex(@"Failed:\s+(?<failed>\d+), Passed:\s+(?<passed>\d+), Skipped:\s+(?<skipped>\d+)")]
     private static partial Regex Counts();
 
@@ -78,7 +81,26 @@ internal static partial class Targets
             await ProcessRunner.RunAsync(root, "node", validator, Path.GetRelativePath(root, file));
         }
 
-        Console.WriteLine("action.yml and .github/workflows/*.yml match the GitHub Actions schemas");
+        // The README's workflow is meant to be copied: check it as a workflow file too.
+        var readme = await File.ReadAllTextAsync(Path.Combine(root, "README.md"));
+        var temp = Directory.CreateTempSubdirectory("spl-readme-workflows-").FullName;
+        try
+        {
+            var index = 0;
+            foreach (Match block in ReadmeWorkflow().Matches(readme))
+            {
+                var file = Path.Combine(temp, ".github", "workflows", $"readme-{++index}.yml");
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                await File.WriteAllTextAsync(file, block.Groups["yaml"].Value);
+                await ProcessRunner.RunAsync(temp, "node", validator, Path.GetRelativePath(temp, file));
+            }
+        }
+        finally
+        {
+            FileSystem.DeleteTree(temp);
+        }
+
+        Console.WriteLine("action.yml, .github/workflows/*.yml and the README's workflows match the GitHub Actions schemas");
     }
 
     private static Task CleanAsync(string root)
