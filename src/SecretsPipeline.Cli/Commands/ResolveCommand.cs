@@ -24,7 +24,8 @@ internal static class ResolveCommand
         var outFile = new Option<string?>("--out") { Description = "Write the values to this file (replaced atomically, mode 600) instead of standard output." };
         var deploymentOption = new Option<string?>("--deployment") { Description = "The deployment this resolve belongs to (default: ENV-<commit>); its leases are recorded in the store's ledger." };
         var promote = new Option<bool>("--promote") { Description = "Mark the deployment live once its output is written, then revoke the leases of the deployment it replaces." };
-        var command = new Command("resolve", "Fetch exactly the pinned secret versions of one environment, all or nothing.") { at, format, outFile, deploymentOption, promote };
+        var githubDeployment = new Option<bool>("--github-deployment") { Description = "Record a GitHub deployment of the commit (lock digest in its payload): in_progress, then success or failure; needs GITHUB_TOKEN and GITHUB_REPOSITORY." };
+        var command = new Command("resolve", "Fetch exactly the pinned secret versions of one environment, all or nothing.") { at, format, outFile, deploymentOption, promote, githubDeployment };
         runner.SetAction(command, async (context, cancellationToken) =>
         {
             var environment = context.RequireEnvironment("resolve");
@@ -45,6 +46,7 @@ internal static class ResolveCommand
             var commit = revision is null ? GitCommitter.HeadCommit(context.ManifestDirectory) : context.CommitOf(revision);
             var lockDigest = Digest.Sha256(LockSerializer.Serialize(lockFile));
             var deployment = new DeploymentContext(DeploymentContext.Validate(context.Get(deploymentOption) ?? DeploymentContext.DefaultId(environment, commit, lockDigest)), commit, lockDigest);
+            await using var github = context.Get(githubDeployment) ? await GitHubCli.Connect().StartDeploymentAsync(context, environment, commit, lockDigest, deployment.Id, cancellationToken).ConfigureAwait(false) : null;
             ResolveResult? result = null;
             try
             {
@@ -75,6 +77,11 @@ internal static class ResolveCommand
             if (context.Get(promote))
             {
                 await PromoteCommand.PromoteAsync(context, store, manifest.Environment(environment), deployment, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (github is not null)
+            {
+                await github.SucceedAsync($"resolved {result.Outputs.Count} pinned values; deployment {deployment.Id}").ConfigureAwait(false);
             }
 
             if (outPath is null)
