@@ -5,8 +5,8 @@ namespace SecretsPipeline.GitHub.Tests.FakeGitHub;
 /// <summary>Deployments, deployment statuses and commit statuses, with GitHub's accepted states.</summary>
 internal sealed class StatusRoutes(FakeRepository repo, GitHubShapes shapes)
 {
-    private static readonly string[] DeploymentStates = ["error", "failure", "inactive", "in_progress", "queued", "pending", "success"];
-    private static readonly string[] CommitStates = ["error", "failure", "pending", "success"];
+    private static readonly string[] _deploymentStates = ["error", "failure", "inactive", "in_progress", "queued", "pending", "success"];
+    private static readonly string[] _commitStates = ["error", "failure", "pending", "success"];
 
     public FakeResponse? Handle(string method, string path, JsonObject? body)
     {
@@ -34,7 +34,7 @@ internal sealed class StatusRoutes(FakeRepository repo, GitHubShapes shapes)
                 return FakeResponse.NotFound();
             }
 
-            if (state is null || !DeploymentStates.Contains(state))
+            if (state is null || !_deploymentStates.Contains(state))
             {
                 return FakeResponse.Invalid("DeploymentStatus", $"state is not included in the list: {state}");
             }
@@ -54,7 +54,7 @@ internal sealed class StatusRoutes(FakeRepository repo, GitHubShapes shapes)
                 return FakeResponse.Invalid("Status", $"No commit found for SHA: {commit}");
             }
 
-            if (state is null || !CommitStates.Contains(state) || description?.Length > 140)
+            if (state is null || !_commitStates.Contains(state) || description?.Length > 140)
             {
                 return FakeResponse.Invalid("Status", "state or description is not valid");
             }
