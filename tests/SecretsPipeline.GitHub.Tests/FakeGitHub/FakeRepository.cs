@@ -69,6 +69,14 @@ public sealed class FakeRepository
         return commit;
     }
 
+    /// <summary>Registers a commit made elsewhere (a local clone that was pushed) under its own sha, on top of <c>main</c>.</summary>
+    public void AddPushedCommit(string sha, IReadOnlyDictionary<string, byte[]> files)
+    {
+        var entries = files.ToDictionary(f => f.Key, f => AddBlob(f.Value), StringComparer.Ordinal);
+        Commits[sha] = new FakeCommit(sha, "pushed", AddTree(entries), [Branches[DefaultBranch]]);
+        Branches[DefaultBranch] = sha;
+    }
+
     /// <summary>The bytes of <paramref name="path"/> at the commit <paramref name="branch"/> points at.</summary>
     public byte[]? FileAt(string branch, string path) =>
         Branches.TryGetValue(branch, out var sha) && Trees[Commits[sha].Tree].TryGetValue(path, out var blob) ? Blobs[blob] : null;
