@@ -15,7 +15,8 @@ internal static class LockCommand
         var update = new Option<bool>("--update") { Description = "Move pins to the newest readable version (all secrets, or the NAMEs given)." };
         var names = new Argument<string[]>("NAME") { Description = "With --update: the secrets to move.", Arity = ArgumentArity.ZeroOrMore };
         var signerOption = new Option<string[]>("--signer") { Description = "Who signs: `local` (the key in SECRETS_PIPELINE_HOME) and/or `vault-transit:MOUNT/KEY`; repeatable. Default: SECRETS_PIPELINE_SIGNERS, else local." };
-        var command = new Command("lock", "Pin every secret of secrets.yaml to an exact store version in a signed secrets.lock.json.") { update, names, signerOption };
+        var pullRequest = new Option<bool>("--pull-request") { Description = "Also push the lock change to the branch secrets-pipeline/lock-update/<env|all> and open (or update) its pull request; needs GITHUB_TOKEN and GITHUB_REPOSITORY." };
+        var command = new Command("lock", "Pin every secret of secrets.yaml to an exact store version in a signed secrets.lock.json.") { update, names, signerOption, pullRequest };
         runner.SetAction(command, async (context, cancellationToken) =>
         {
             var selected = context.Get(names) ?? [];
@@ -24,6 +25,7 @@ internal static class LockCommand
                 throw new Core.Errors.SecretsPipelineException(Core.Errors.Codes.Usage, "naming secrets needs --update (e.g. `secrets-pipeline lock --update DB_PASSWORD`).");
             }
 
+            var github = context.Get(pullRequest) ? GitHubCli.Connect() : null;
             var manifest = context.ReadManifest();
             using var repositoryLock = await RepositoryLock.AcquireAsync(context.ManifestDirectory, context.LockTimeout, cancellationToken).ConfigureAwait(false);
             LockFile? previous = null;
@@ -50,13 +52,21 @@ internal static class LockCommand
                 }
             }
 
-            Report(context, lockFile, changes, result.Written);
+            var pull = github is null ? null : await github.ProposeLockAsync(context, manifest, previous, result.Lock, result.Digest, cancellationToken).ConfigureAwait(false);
+            Report(context, lockFile, changes, result.Written, github is null ? null : new JsonObject
+            {
+                ["number"] = pull?.Number,
+                ["url"] = pull?.Url,
+                ["created"] = pull?.Created,
+                ["branch"] = pull?.Branch,
+                ["commit"] = pull?.Commit,
+            });
             return 0;
         });
         return command;
     }
 
-    private static void Report(CommandContext context, LockFile lockFile, IReadOnlyList<LockChange> changes, bool written)
+    private static void Report(CommandContext context, LockFile lockFile, IReadOnlyList<LockChange> changes, bool written, JsonObject? pull)
     {
         if (context.Json)
         {
@@ -73,6 +83,7 @@ internal static class LockCommand
                     ["old_version"] = c.OldVersion,
                     ["new_version"] = c.NewVersion,
                 }).ToArray()),
+                ["pull_request"] = pull,
             });
             return;
         }
@@ -92,5 +103,11 @@ internal static class LockCommand
         context.Output.Info(written
             ? $"lock: wrote {Path.GetFileName(context.LockPath)} ({pins} pins in {lockFile.Environments.Count} environments, signed)"
             : $"lock: {Path.GetFileName(context.LockPath)} is up to date ({pins} pins)");
+        if (pull is not null)
+        {
+            context.Output.Info(pull["url"] is { } url
+                ? $"lock: {((bool)pull["created"]! ? "opened" : "updated")} pull request #{pull["number"]} from {pull["branch"]}: {url}"
+                : "lock: no pin moved; no pull request");
+        }
     }
 }

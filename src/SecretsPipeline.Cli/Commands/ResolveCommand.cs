@@ -28,7 +28,8 @@ internal static class ResolveCommand
         var stepOutputs = new Option<string[]>("--step-output") { Description = "With --format github|azure-devops: also set this resolved variable as a step output (repeatable; commas allowed).", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
         var noExportEnv = new Option<bool>("--no-export-env") { Description = "With --format github|azure-devops: mask the values and set step outputs only, without exporting environment variables." };
         var summary = SharedOptions.Summary();
-        var command = new Command("resolve", "Fetch exactly the pinned secret versions of one environment, all or nothing.") { at, format, outFile, deploymentOption, promote, stepOutputs, noExportEnv, summary };
+        var githubDeployment = new Option<bool>("--github-deployment") { Description = "Record a GitHub deployment of the commit (lock digest in its payload): in_progress, then success or failure; needs GITHUB_TOKEN and GITHUB_REPOSITORY." };
+        var command = new Command("resolve", "Fetch exactly the pinned secret versions of one environment, all or nothing.") { at, format, outFile, deploymentOption, promote, stepOutputs, noExportEnv, summary, githubDeployment };
         runner.SetAction(command, async (context, cancellationToken) =>
         {
             var environment = context.RequireEnvironment("resolve");
@@ -59,6 +60,7 @@ internal static class ResolveCommand
             var commit = revision is null ? GitCommitter.HeadCommit(context.ManifestDirectory) : context.CommitOf(revision);
             var lockDigest = Digest.Sha256(LockSerializer.Serialize(lockFile));
             var deployment = new DeploymentContext(DeploymentContext.Validate(context.Get(deploymentOption) ?? DeploymentContext.DefaultId(environment, commit, lockDigest)), commit, lockDigest);
+            await using var github = context.Get(githubDeployment) ? await GitHubCli.Connect().StartDeploymentAsync(context, environment, commit, lockDigest, deployment.Id, cancellationToken).ConfigureAwait(false) : null;
             ResolveResult? result = null;
             try
             {
@@ -103,6 +105,11 @@ internal static class ResolveCommand
             if (context.Get(promote))
             {
                 await PromoteCommand.PromoteAsync(context, store, manifest.Environment(environment), deployment, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (github is not null)
+            {
+                await github.SucceedAsync($"resolved {result.Outputs.Count} pinned values; deployment {deployment.Id}").ConfigureAwait(false);
             }
 
             var summaryPath = context.Get(summary);

@@ -16,23 +16,33 @@ internal static class VerifyCommand
         var at = SharedOptions.At();
         var online = new Option<bool>("--online") { Description = "Also check in the stores that every pinned version is still readable (not deleted, destroyed, revoked or missing)." };
         var summary = SharedOptions.Summary();
-        var command = new Command("verify", "Check the lock's signature, its signer's trust and that it matches secrets.yaml.") { at, online, summary };
+        var githubStatus = new Option<bool>("--github-status") { Description = "Post the outcome as the commit status secrets-pipeline/verify (on --at's commit, else the pull request's head, GITHUB_SHA or HEAD); needs GITHUB_TOKEN and GITHUB_REPOSITORY." };
+        var command = new Command("verify", "Check the lock's signature, its signer's trust and that it matches secrets.yaml.") { at, online, summary, githubStatus };
         runner.SetAction(command, async (context, cancellationToken) =>
         {
-            try
+            var revision = context.Get(at);
+            var summaryPath = context.Get(summary);
+            async Task<(int ExitCode, string Summary)> Verify()
             {
-                return await VerifyAsync(context, context.Get(at), context.Get(online), context.Get(summary), cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await VerifyAsync(context, revision, context.Get(online), summaryPath, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SecretsPipelineException ex) when (summaryPath is not null)
+                {
+                    Summaries.Publish(context, null, JobSummary.Verify(context.LockPath, null, ok: false, [ex.ToDiagnostic()]), summaryPath);
+                    throw;
+                }
             }
-            catch (SecretsPipelineException ex) when (context.Get(summary) is { } path)
-            {
-                Summaries.Publish(context, null, JobSummary.Verify(context.LockPath, null, ok: false, [ex.ToDiagnostic()]), path);
-                throw;
-            }
+
+            return context.Get(githubStatus)
+                ? await GitHubCli.Connect().PostVerifyStatusAsync(context, revision, Verify, cancellationToken).ConfigureAwait(false)
+                : (await Verify().ConfigureAwait(false)).ExitCode;
         });
         return command;
     }
 
-    private static async Task<int> VerifyAsync(CommandContext context, string? revision, bool online, string? summaryPath, CancellationToken cancellationToken)
+    private static async Task<(int ExitCode, string Summary)> VerifyAsync(CommandContext context, string? revision, bool online, string? summaryPath, CancellationToken cancellationToken)
     {
         var manifest = context.ReadManifest(revision);
         var (lockFile, display, signedBy) = await context.ReadVerifiedLockAsync(revision, cancellationToken).ConfigureAwait(false);
@@ -80,7 +90,7 @@ internal static class VerifyCommand
 
         if (problems.Length > 0)
         {
-            return ExitCodes.Failed;
+            return (ExitCodes.Failed, $"{problems.Length} problem(s) online; first {problems[0].Code.Id}: {problems[0].Message}");
         }
 
         if (online && !context.Json)
@@ -88,6 +98,6 @@ internal static class VerifyCommand
             context.Output.Info("verify: every pinned version is readable in its store");
         }
 
-        return ExitCodes.Ok;
+        return (ExitCodes.Ok, $"signed by {signedBy} (trusted), matches {Path.GetFileName(manifest.Path)}; {pins} pins in {environments.Length} environments{(online ? ", all readable" : string.Empty)}");
     }
 }

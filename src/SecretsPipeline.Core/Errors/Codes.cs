@@ -2,7 +2,7 @@ namespace SecretsPipeline.Core.Errors;
 
 /// <summary>
 /// The one registry of diagnostic codes. Ranges: 1xxx manifest, 2xxx lock and signature, 3xxx stores,
-/// 4xxx git, 5xxx CI hosts, 9xxx usage and environment. The README lists every code; a test keeps the two in step.
+/// 4xxx git, 5xxx CI hosts (52xx the GitHub API), 9xxx usage and environment. The README lists every code; a test keeps the two in step.
 /// </summary>
 public static class Codes
 {
@@ -75,6 +75,16 @@ public static class Codes
     public static readonly ErrorCode CiBadName = new("SPL5002", ExitCodes.Usage, "an output name is not a variable name the CI host accepts");
     public static readonly ErrorCode CiUnknownOutput = new("SPL5003", ExitCodes.Usage, "a step output names no resolved variable");
     public static readonly ErrorCode CiDelimiter = new("SPL5004", ExitCodes.Failed, "a value contains every heredoc delimiter tried, so it cannot be exported safely");
+
+    // 52xx: GitHub API (5201..; 50xx is the CI hosts')
+    public static readonly ErrorCode GitHubConfig = new("SPL5201", ExitCodes.Usage, "the GitHub settings (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL) are missing or not valid");
+    public static readonly ErrorCode GitHubBadCredentials = new("SPL5202", ExitCodes.Failed, "GitHub rejected the token (401 bad credentials)");
+    public static readonly ErrorCode GitHubForbidden = new("SPL5203", ExitCodes.Failed, "the GitHub token lacks a permission the request needs (403)");
+    public static readonly ErrorCode GitHubRateLimited = new("SPL5204", ExitCodes.Failed, "GitHub's rate limit is exhausted (403/429); retry after the reset time");
+    public static readonly ErrorCode GitHubNotFound = new("SPL5205", ExitCodes.Failed, "GitHub answered not found (404): repository, branch or commit, or the token cannot see it");
+    public static readonly ErrorCode GitHubValidation = new("SPL5206", ExitCodes.Failed, "GitHub refused the request as invalid (422)");
+    public static readonly ErrorCode GitHubRequest = new("SPL5207", ExitCodes.Failed, "a GitHub request failed or GitHub could not be reached");
+    public static readonly ErrorCode GitHubStatusNotRecorded = new("SPL5208", ExitCodes.Ok, "warning: a GitHub deployment status could not be recorded after the command finished");
 
     // 9xxx: usage and environment
     public static readonly ErrorCode Usage = new("SPL9001", ExitCodes.Usage, "the command line is not valid");

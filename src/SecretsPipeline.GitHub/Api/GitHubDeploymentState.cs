@@ -1,0 +1,8 @@
+namespace SecretsPipeline.GitHub.Api;
+
+public enum GitHubDeploymentState
+{
+    InProgress,
+    Success,
+    Failure,
+}

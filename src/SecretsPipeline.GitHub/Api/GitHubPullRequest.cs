@@ -1,0 +1,3 @@
+namespace SecretsPipeline.GitHub.Api;
+
+public sealed record GitHubPullRequest(int Number, string HtmlUrl);
