@@ -24,6 +24,8 @@ internal static partial class Targets
             () => new Demo(root).RunAsync()),
         new("bench", "measure the issue-8 rows, each as a ratio to a baseline, into artifacts/bench (not part of test)", ["pack"],
             () => BenchAsync(root)),
+        new("reliability", "attack every design §5 promise with the issue-9 trial counts; table in artifacts/reliability (SECRETSPIPELINE_SEED replays)", ["pack"],
+            () => ReliabilityAsync(root)),
         new("clean", "delete artifacts/", [],
             () => CleanAsync(root)),
     ];
@@ -62,6 +64,25 @@ internal static partial class Targets
     // Release, like the CLI that `pack` built and the bench runs as whole processes; it asserts nothing, so it is no test.
     private static Task BenchAsync(string root) =>
         ProcessRunner.RunAsync(root, "dotnet", "run", "-c", "Release", "--project", "tests/SecretsPipeline.Benchmarks", "--", "--out", "artifacts/bench");
+
+    // The same suite `test` runs as a bounded subset, here with the full trial counts; the seed is kept when given so a run replays.
+    private static async Task ReliabilityAsync(string root)
+    {
+        var environment = new Dictionary<string, string?> { ["SECRETSPIPELINE_RELIABILITY"] = "full" };
+        var result = await ProcessRunner.CaptureAsync(
+            root,
+            "dotnet",
+            ["test", "tests/SecretsPipeline.Reliability", "-c", "Release", "--no-build", "--logger", "console;verbosity=normal"],
+            environment: environment,
+            echo: true);
+        var table = Path.Combine(root, "artifacts", "reliability", "results.md");
+        Console.WriteLine();
+        Console.WriteLine(File.Exists(table) ? File.ReadAllText(table) : $"(no table: {table} was not written)");
+        if (result.ExitCode != 0)
+        {
+            throw new BuildFailedException($"the reliability suite failed (dotnet test exited with code {result.ExitCode}); the failed trials and the seed are above");
+        }
+    }
 
     private static Task CleanAsync(string root)
     {
