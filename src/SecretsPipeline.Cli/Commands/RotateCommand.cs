@@ -43,7 +43,7 @@ internal static class RotateCommand
                     GitCommitter.CommitFile(context.LockPath, $"Rotate {secret.Name} in {environment}");
                     return Task.CompletedTask;
                 }
-                : null;
+            : null;
             try
             {
                 var (next, written, old) = await new Rotator(stores)
