@@ -26,6 +26,8 @@ internal static partial class Targets
             () => new Demo(root).RunAsync()),
         new("bench", "measure the issue-8 rows, each as a ratio to a baseline, into artifacts/bench (not part of test)", ["pack"],
             () => BenchAsync(root)),
+        new("reliability", "attack every design §5 promise with the issue-9 trial counts; table in artifacts/reliability (SECRETSPIPELINE_SEED replays)", ["pack"],
+            () => ReliabilityAsync(root)),
         new("clean", "delete artifacts/", [],
             () => CleanAsync(root)),
     ];
@@ -101,6 +103,25 @@ internal static partial class Targets
         }
 
         Console.WriteLine("action.yml, .github/workflows/*.yml and the README's workflows match the GitHub Actions schemas");
+    }
+
+    // The same suite `test` runs as a bounded subset, here with the full trial counts; the seed is kept when given so a run replays.
+    private static async Task ReliabilityAsync(string root)
+    {
+        var environment = new Dictionary<string, string?> { ["SECRETSPIPELINE_RELIABILITY"] = "full" };
+        var result = await ProcessRunner.CaptureAsync(
+            root,
+            "dotnet",
+            ["test", "tests/SecretsPipeline.Reliability", "-c", "Release", "--no-build", "--logger", "console;verbosity=normal"],
+            environment: environment,
+            echo: true);
+        var table = Path.Combine(root, "artifacts", "reliability", "results.md");
+        Console.WriteLine();
+        Console.WriteLine(File.Exists(table) ? File.ReadAllText(table) : $"(no table: {table} was not written)");
+        if (result.ExitCode != 0)
+        {
+            throw new BuildFailedException($"the reliability suite failed (dotnet test exited with code {result.ExitCode}); the failed trials and the seed are above");
+        }
     }
 
     private static Task CleanAsync(string root)

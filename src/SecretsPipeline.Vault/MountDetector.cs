@@ -14,7 +14,7 @@ internal sealed class MountDetector(VaultHttpClient client)
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _byPath = new(StringComparer.Ordinal);
 
     public Task<string> MountOfAsync(string fullPath, CancellationToken cancellationToken) =>
-        _byPath.GetOrAdd(fullPath, path => new Lazy<Task<string>>(() => DetectAsync(path, cancellationToken))).Value;
+        _byPath.GetOrAdd(fullPath, path => new Lazy<Task<string>>(() => VaultAnswer.ReadAsync($"GET sys/internal/ui/mounts/{path}", () => DetectAsync(path, cancellationToken)))).Value;
 
     private async Task<string> DetectAsync(string fullPath, CancellationToken cancellationToken)
     {

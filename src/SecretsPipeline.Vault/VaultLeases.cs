@@ -32,7 +32,10 @@ internal sealed class VaultLeases(VaultHttpClient client)
         }
     }
 
-    private async Task<Lease> IssueRawAsync(string role, CancellationToken cancellationToken)
+    private Task<Lease> IssueRawAsync(string role, CancellationToken cancellationToken) =>
+        VaultAnswer.ReadAsync($"GET {role}", () => IssueRawCoreAsync(role, cancellationToken));
+
+    private async Task<Lease> IssueRawCoreAsync(string role, CancellationToken cancellationToken)
     {
         // Issuing creates a credential: never retried, or a retry could leave an orphan lease behind.
         var response = await client.SendExpectingAsync(HttpMethod.Get, role, null, false, cancellationToken).ConfigureAwait(false);
@@ -47,7 +50,10 @@ internal sealed class VaultLeases(VaultHttpClient client)
             credentials);
     }
 
-    public async Task<Lease> RenewAsync(string leaseId, TimeSpan? increment, CancellationToken cancellationToken)
+    public Task<Lease> RenewAsync(string leaseId, TimeSpan? increment, CancellationToken cancellationToken) =>
+        VaultAnswer.ReadAsync("PUT sys/leases/renew", () => RenewCoreAsync(leaseId, increment, cancellationToken));
+
+    private async Task<Lease> RenewCoreAsync(string leaseId, TimeSpan? increment, CancellationToken cancellationToken)
     {
         var request = new JsonObject { ["lease_id"] = leaseId };
         if (increment is { } value)
@@ -67,5 +73,5 @@ internal sealed class VaultLeases(VaultHttpClient client)
 
     /// <summary>Synchronous revoke; an unknown lease is a success in Vault, which makes the call safe to retry.</summary>
     public Task RevokeAsync(string leaseId, CancellationToken cancellationToken) =>
-        client.SendExpectingAsync(HttpMethod.Put, "sys/leases/revoke", new JsonObject { ["lease_id"] = leaseId, ["sync"] = true }, true, cancellationToken);
+        VaultAnswer.ReadAsync("PUT sys/leases/revoke", () => client.SendExpectingAsync(HttpMethod.Put, "sys/leases/revoke", new JsonObject { ["lease_id"] = leaseId, ["sync"] = true }, true, cancellationToken));
 }

@@ -100,6 +100,29 @@ public class ManifestParserTests
             Assert.DoesNotContain('\n', ex.ToDiagnostic());
         }
 
+        // Found by the reliability suite's manifest fuzzer: the first overflowed the reader's stack (a crash), the second
+        // escaped from YamlDotNet's scanner as an InvalidOperationException.
+        [Theory]
+        [InlineData("deep flow nesting", "version: 1\nsecrets: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n")]
+        [InlineData("a percent sign opening a flow mapping's content", "version: 1\nstores: {}\nenvironments: {%\nsecrets: {}\n")]
+        public void RejectsHostileYamlWithASyntaxError(string scenario, string yaml)
+        {
+            var ex = Assert.Throws<SecretsPipelineException>(() => ManifestParser.Parse(Path, yaml));
+
+            Assert.True(ex.Code == Codes.ManifestSyntax, $"{scenario}: {ex.Code.Id} {ex.Message}");
+            Assert.Equal(Path, ex.Location?.Path);
+        }
+
+        [Fact]
+        public void RejectsNestingDeeperThanTheStackCanHoldWithASyntaxError()
+        {
+            var depth = 100_000;
+            var ex = Assert.Throws<SecretsPipelineException>(() => ManifestParser.Parse(Path, "version: 1\nsecrets: " + new string('[', depth) + new string(']', depth) + "\n"));
+
+            Assert.Same(Codes.ManifestSyntax, ex.Code);
+            Assert.Equal(2, ex.Location?.Line);
+        }
+
         [Fact]
         public void PointsAtTheLineOfATabUsedForIndentation()
         {

@@ -10,6 +10,9 @@ namespace SecretsPipeline.Core.Manifest;
 /// </summary>
 internal sealed class YamlTreeReader
 {
+    // A manifest is four levels deep; the bound keeps a hostile file from exhausting the stack of this recursive reader.
+    private const int MaxDepth = 64;
+
     private readonly string _path;
     private readonly IParser _parser;
 
@@ -34,6 +37,14 @@ internal sealed class YamlTreeReader
                 Codes.ManifestSyntax,
                 $"invalid YAML: {message}. Check indentation and quoting near this position.",
                 new SourceLocation(path, (int)ex.Start.Line, (int)ex.Start.Column));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this, without a position, on some malformed flow collections (e.g. `{%`).
+            throw new SecretsPipelineException(
+                Codes.ManifestSyntax,
+                "invalid YAML: a flow collection (`{...}` or `[...]`) is malformed. Check its brackets, commas and quoting.",
+                reader._parser.Current is { } current ? reader.At(current.Start) : new SourceLocation(path));
         }
     }
 
@@ -66,7 +77,7 @@ internal sealed class YamlTreeReader
         }
 
         _parser.Consume<DocumentStart>();
-        var root = _parser.Accept<DocumentEnd>(out _) ? null : ReadNode();
+        var root = _parser.Accept<DocumentEnd>(out _) ? null : ReadNode(0);
         _parser.Consume<DocumentEnd>();
         if (!_parser.Accept<StreamEnd>(out _))
         {
@@ -80,8 +91,16 @@ internal sealed class YamlTreeReader
         return root;
     }
 
-    private YamlNode ReadNode()
+    private YamlNode ReadNode(int depth)
     {
+        if (depth > MaxDepth && _parser.Current is { } deep)
+        {
+            throw new SecretsPipelineException(
+                Codes.ManifestSyntax,
+                $"YAML nested more than {MaxDepth} levels deep; secrets.yaml needs four. Check the brackets and indentation here.",
+                At(deep.Start));
+        }
+
         if (_parser.TryConsume<Scalar>(out var scalar))
         {
             return new YamlScalar(At(scalar.Start), scalar.Value, scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted);
@@ -92,7 +111,7 @@ internal sealed class YamlTreeReader
             var items = new List<YamlNode>();
             while (!_parser.TryConsume<SequenceEnd>(out _))
             {
-                items.Add(ReadNode());
+                items.Add(ReadNode(depth + 1));
             }
 
             return new YamlSequence(At(sequenceStart.Start), items);
@@ -104,7 +123,7 @@ internal sealed class YamlTreeReader
             var seen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
             while (!_parser.TryConsume<MappingEnd>(out _))
             {
-                if (ReadNode() is not YamlScalar key)
+                if (ReadNode(depth + 1) is not YamlScalar key)
                 {
                     throw new SecretsPipelineException(
                         Codes.ManifestWrongType,
@@ -121,7 +140,7 @@ internal sealed class YamlTreeReader
                 }
 
                 seen.Add(key.Value, key);
-                entries.Add(new(key, ReadNode()));
+                entries.Add(new(key, ReadNode(depth + 1)));
             }
 
             return new YamlMapping(At(mappingStart.Start), entries);

@@ -11,7 +11,7 @@ internal sealed record VaultResponse(HttpStatusCode Status, JsonObject? Body, Ti
     public JsonNode? Data => Body?["data"];
 
     public IReadOnlyList<string> Errors =>
-        Body?["errors"] is JsonArray errors ? errors.Select(e => e?.GetValue<string>() ?? string.Empty).ToArray() : [];
+        Body?["errors"] is JsonArray errors ? errors.Select(e => Kv.KvV2Client.Text(e) ?? string.Empty).ToArray() : [];
 
     /// <summary>Vault's error text on one line; multierror bodies ("1 error occurred:\n\t* permission denied\n\n") are flattened.</summary>
     public string ErrorText =>

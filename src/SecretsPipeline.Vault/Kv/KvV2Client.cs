@@ -14,7 +14,17 @@ public sealed class KvV2Client(VaultHttpClient client, string mount)
 
     public string Mount => _mount;
 
-    public async Task<KvReadResult> ReadAsync(string path, long? version, CancellationToken cancellationToken)
+    public Task<KvReadResult> ReadAsync(string path, long? version, CancellationToken cancellationToken) =>
+        VaultAnswer.ReadAsync($"GET {_mount}/data/{path}", () => ReadCoreAsync(path, version, cancellationToken));
+
+    public Task<KvVersion> WriteAsync(string path, IReadOnlyDictionary<string, string?> values, long cas, CancellationToken cancellationToken) =>
+        VaultAnswer.ReadAsync($"POST {_mount}/data/{path}", () => WriteCoreAsync(path, values, cas, cancellationToken));
+
+    /// <summary>The key metadata, or <c>null</c> when the key does not exist.</summary>
+    public Task<KvMetadata?> ReadMetadataAsync(string path, CancellationToken cancellationToken) =>
+        VaultAnswer.ReadAsync($"GET {_mount}/metadata/{path}", () => ReadMetadataCoreAsync(path, cancellationToken));
+
+    private async Task<KvReadResult> ReadCoreAsync(string path, long? version, CancellationToken cancellationToken)
     {
         var url = VaultHttpClient.Query($"{_mount}/data/{path}", ("version", version is { } v ? VaultHttpClient.Number(v) : null));
         var response = await client.SendAsync(HttpMethod.Get, url, null, retrySafe: true, cancellationToken).ConfigureAwait(false);
@@ -46,7 +56,7 @@ public sealed class KvV2Client(VaultHttpClient client, string mount)
         return new KvReadResult(KvReadOutcome.Found, found, values.ToDictionary(p => p.Key, p => Text(p.Value)), custom);
     }
 
-    public async Task<KvVersion> WriteAsync(string path, IReadOnlyDictionary<string, string?> values, long cas, CancellationToken cancellationToken)
+    private async Task<KvVersion> WriteCoreAsync(string path, IReadOnlyDictionary<string, string?> values, long cas, CancellationToken cancellationToken)
     {
         var data = new JsonObject();
         foreach (var (key, value) in values)
@@ -70,8 +80,7 @@ public sealed class KvV2Client(VaultHttpClient client, string mount)
         return KvVersion.Parse(response.Data!["version"]!.GetValue<long>(), response.Data);
     }
 
-    /// <summary>The key metadata, or <c>null</c> when the key does not exist.</summary>
-    public async Task<KvMetadata?> ReadMetadataAsync(string path, CancellationToken cancellationToken)
+    private async Task<KvMetadata?> ReadMetadataCoreAsync(string path, CancellationToken cancellationToken)
     {
         var url = $"{_mount}/metadata/{path}";
         var response = await client.SendExpectingAsync(HttpMethod.Get, url, null, true, cancellationToken, HttpStatusCode.NotFound).ConfigureAwait(false);
@@ -110,7 +119,10 @@ public sealed class KvV2Client(VaultHttpClient client, string mount)
         client.SendExpectingAsync(HttpMethod.Post, $"{_mount}/delete/{path}", new JsonObject { ["versions"] = new JsonArray(versions.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()) }, true, cancellationToken);
 
     /// <summary>The mount's <c>config</c> (max_versions, delete_version_after), or <c>null</c> if the token may not read it.</summary>
-    public async Task<(int MaxVersions, TimeSpan DeleteVersionAfter)?> ReadConfigAsync(CancellationToken cancellationToken)
+    public Task<(int MaxVersions, TimeSpan DeleteVersionAfter)?> ReadConfigAsync(CancellationToken cancellationToken) =>
+        VaultAnswer.ReadAsync($"GET {_mount}/config", () => ReadConfigCoreAsync(cancellationToken));
+
+    private async Task<(int MaxVersions, TimeSpan DeleteVersionAfter)?> ReadConfigCoreAsync(CancellationToken cancellationToken)
     {
         var response = await client.SendAsync(HttpMethod.Get, $"{_mount}/config", null, retrySafe: true, cancellationToken).ConfigureAwait(false);
         return response.IsSuccess && response.Data is JsonObject data

@@ -13,7 +13,7 @@ public sealed class FaultInjector
 {
     private readonly Lock _sync = new();
     private readonly List<Rule> _rules = [];
-    private readonly List<(long RequestNumber, int Status)> _failAt = [];
+    private readonly List<(long RequestNumber, int Status, bool Drop, TimeSpan Delay)> _failAt = [];
     private long _requestCount;
     private long _latencyTicks;
 
@@ -49,7 +49,25 @@ public sealed class FaultInjector
     {
         lock (_sync)
         {
-            _failAt.Add((RequestCount + requestNumber, status));
+            _failAt.Add((RequestCount + requestNumber, status, false, TimeSpan.Zero));
+        }
+    }
+
+    /// <summary>The <paramref name="requestNumber"/>th request from now gets no response: the connection is aborted.</summary>
+    public void DropAt(int requestNumber)
+    {
+        lock (_sync)
+        {
+            _failAt.Add((RequestCount + requestNumber, 0, true, TimeSpan.Zero));
+        }
+    }
+
+    /// <summary>The <paramref name="requestNumber"/>th request from now is answered normally, after <paramref name="delay"/> (a client timeout).</summary>
+    public void DelayAt(int requestNumber, TimeSpan delay)
+    {
+        lock (_sync)
+        {
+            _failAt.Add((RequestCount + requestNumber, 0, false, delay));
         }
     }
 
@@ -77,9 +95,11 @@ public sealed class FaultInjector
             var failAt = _failAt.FindIndex(f => f.RequestNumber == number);
             if (failAt >= 0)
             {
-                var status = _failAt[failAt].Status;
+                var (_, status, drop, slow) = _failAt[failAt];
                 _failAt.RemoveAt(failAt);
-                return new FaultDecision(delay, false, ErrorFor(status, null, null, pathAndQuery));
+                return drop ? new FaultDecision(delay, true, null)
+                    : slow > TimeSpan.Zero ? new FaultDecision(delay + slow, false, null)
+                    : new FaultDecision(delay, false, ErrorFor(status, null, null, pathAndQuery));
             }
 
             var terminal = _rules.FirstOrDefault(r => r.Kind != RuleKind.Delay && r.Matches(pathAndQuery));
