@@ -76,6 +76,11 @@ public static class Codes
     public static readonly ErrorCode CiUnknownOutput = new("SPL5003", ExitCodes.Usage, "a step output names no resolved variable");
     public static readonly ErrorCode CiDelimiter = new("SPL5004", ExitCodes.Failed, "a value contains every heredoc delimiter tried, so it cannot be exported safely");
 
+    // 53xx: the Azure DevOps task (action/azure-devops/index.js reports these; they are registered here so the codes stay unique and documented)
+    public static readonly ErrorCode AzureTaskInput = new("SPL5301", ExitCodes.Usage, "the Azure DevOps task's inputs are not valid (command, auth, or a missing environment for resolve)");
+    public static readonly ErrorCode AzureTaskOidc = new("SPL5302", ExitCodes.Failed, "the Azure DevOps task could not get the pipeline's OIDC token for JWT auth");
+    public static readonly ErrorCode AzureTaskInstall = new("SPL5303", ExitCodes.Failed, "the Azure DevOps task could not install the secrets-pipeline tool version asked for");
+
     // 9xxx: usage and environment
     public static readonly ErrorCode Usage = new("SPL9001", ExitCodes.Usage, "the command line is not valid");
     public static readonly ErrorCode OutputWrite = new("SPL9002", ExitCodes.Failed, "an output file could not be written");
