@@ -9,6 +9,7 @@ const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
 const tl = require('azure-pipelines-task-lib/task');
+const tlInternal = require('azure-pipelines-task-lib/internal');
 
 const TOOL = 'secrets-pipeline';
 const EXIT_MEANINGS = { 1: 'verification or resolution failed', 2: 'usage or configuration error', 3: 'the lock is out of date with secrets.yaml' };
@@ -32,8 +33,15 @@ function pathInput(name) {
   return tl.filePathSupplied(name) ? tl.getPathInput(name, false, false) : undefined;
 }
 
+// tl.getInput and tl.getEndpointAuthorizationParameter echo each value they read as a task.debug line. Secrets are
+// read from the task library's own store instead, so nothing prints them before they are registered with the masker.
+function storedSecret(key) {
+  const value = tlInternal._vault.retrieveSecret(key);
+  return value && value.trim().length > 0 ? value.trim() : undefined;
+}
+
 function secretInput(name) {
-  const value = input(name);
+  const value = storedSecret(`INPUT_${tlInternal._getVariableKey(name)}`);
   if (value) {
     tl.setSecret(value);
   }
@@ -82,7 +90,8 @@ function buildArgs(command, summaryPath) {
 
 async function requestOidcToken() {
   const requestUri = tl.getVariable('System.OidcRequestUri');
-  const accessToken = tl.getEndpointAuthorizationParameter('SYSTEMVSSCONNECTION', 'AccessToken', true) || tl.getVariable('System.AccessToken');
+  // The agent registers System.AccessToken with its masker itself.
+  const accessToken = storedSecret('ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN') || tl.getVariable('System.AccessToken');
   if (!requestUri || !accessToken) {
     throw new TaskError('SPL5302', 'JWT auth needs the pipeline OIDC endpoint (System.OidcRequestUri, agent 3.225 or later) and System.AccessToken; neither may be missing.');
   }

@@ -43,6 +43,13 @@ async function runTask(scenario) {
   }
 }
 
+// Reading or logging an input must not print a secret: only the line that registers it with the masker may hold it.
+function assertOnlyInSetSecret(stdout, secret) {
+  for (const line of stdout.split('\n').filter((l) => l.includes(secret))) {
+    assert.ok(line.startsWith(`##vso[task.setsecret]${secret}`), `a secret is printed: ${line}`);
+  }
+}
+
 function explain(result) {
   return `stdout:\n${result.runner.stdout}\nstderr:\n${result.runner.stderr}`;
 }
@@ -94,6 +101,7 @@ test('resolve maps inputs to arguments and the token to the environment, never t
   // The tool's logging commands reach the agent unchanged, and the token is registered as a secret before the tool runs.
   assert.ok(result.runner.stdout.includes(TOOL_OUTPUT), explain(result));
   assert.ok(result.runner.stdout.indexOf(`##vso[task.setsecret]${TOKEN}`) < result.runner.stdout.indexOf(TOOL_OUTPUT), explain(result));
+  assertOnlyInSetSecret(result.runner.stdout, TOKEN);
 });
 
 test('exportEnv left at its default passes no --no-export-env, and an unset manifest passes no --manifest', async () => {
@@ -191,6 +199,8 @@ test('jwt auth requests the pipeline OIDC token and passes it as VAULT_JWT, regi
   assert.ok(!call.args.some((a) => a.includes(OIDC_TOKEN) || a.includes(ACCESS_TOKEN)), call.args.join(' '));
   assert.ok(!Object.keys(call.env).some((n) => /ACCESSTOKEN/i.test(n)), 'the child got the pipeline access token');
   assert.ok(result.runner.stdout.includes(`##vso[task.setsecret]${OIDC_TOKEN}`), explain(result));
+  assertOnlyInSetSecret(result.runner.stdout, OIDC_TOKEN);
+  assert.ok(!(result.runner.stdout + result.runner.stderr).includes(ACCESS_TOKEN), 'the pipeline access token is printed');
 });
 
 test('jwt auth without a service connection asks for a pipeline-scoped token', async () => {
@@ -246,6 +256,7 @@ test('approle passes the role id and secret id in the environment and masks the 
   assert.equal(call.env.VAULT_SECRET_ID, SECRET_ID);
   assert.equal(call.env.SECRETS_PIPELINE_VAULT_AUTH, 'approle');
   assert.ok(result.runner.stdout.includes(`##vso[task.setsecret]${SECRET_ID}`), explain(result));
+  assertOnlyInSetSecret(result.runner.stdout, SECRET_ID);
 });
 
 test('toolVersion installs that version into the agent temp directory with dotnet tool install, then runs it', async () => {
