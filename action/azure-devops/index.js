@@ -162,7 +162,7 @@ async function buildEnv() {
   return env;
 }
 
-async function acquireTool(env) {
+async function acquireTool(cwd) {
   const override = process.env.SECRETS_PIPELINE_TASK_TOOL;
   if (override) {
     return override;
@@ -170,16 +170,22 @@ async function acquireTool(env) {
 
   const version = input('toolVersion');
   if (!version) {
-    return tl.which(TOOL, true);
+    const found = tl.which(TOOL, false);
+    if (!found) {
+      throw new TaskError('SPL5303', `${TOOL} is not on PATH; set the toolVersion input to install it, or install it in an earlier step.`);
+    }
+
+    return found;
   }
 
   const temp = tl.getVariable('Agent.TempDirectory') || require('os').tmpdir();
   const toolPath = path.join(temp, TOOL, version);
   const exe = path.join(toolPath, process.platform === 'win32' ? `${TOOL}.exe` : TOOL);
   if (!fs.existsSync(exe)) {
+    // Run where the tool will run, so the repository's nuget.config (a private feed, say) applies; no Vault secrets.
     const code = await tl.tool(tl.which('dotnet', true))
       .arg(['tool', 'install', TOOL, '--version', version, '--tool-path', toolPath])
-      .execAsync({ env, ignoreReturnCode: true });
+      .execAsync({ cwd, ignoreReturnCode: true });
     if (code !== 0) {
       throw new TaskError('SPL5303', `dotnet tool install ${TOOL} --version ${version} exited with code ${code}; check the version and the NuGet feeds of the working directory's nuget.config.`);
     }
@@ -206,8 +212,8 @@ async function run() {
   const summaryPath = summaryFileFor(command);
   const args = buildArgs(command, summaryPath);
   const env = await buildEnv();
-  const exe = await acquireTool(env);
   const cwd = pathInput('workingDirectory') || tl.getVariable('System.DefaultWorkingDirectory') || process.cwd();
+  const exe = await acquireTool(cwd);
 
   const stderr = [];
   const tool = tl.tool(exe).arg(args);

@@ -88,8 +88,13 @@ async function main() {
     process.env.ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN = scenario.oidc.accessToken;
   }
 
+  const which = { 'secrets-pipeline': '/opt/fake/secrets-pipeline', dotnet: '/opt/fake/dotnet' };
+  for (const name of scenario.notOnPath || []) {
+    delete which[name];
+  }
+
   runner.setAnswers({
-    which: { 'secrets-pipeline': '/opt/fake/secrets-pipeline', dotnet: '/opt/fake/dotnet' },
+    which,
     checkPath: { '/opt/fake/secrets-pipeline': true, '/opt/fake/dotnet': true },
   });
   runner.registerMockExport('tool', fakeTool);

@@ -261,7 +261,7 @@ test('approle passes the role id and secret id in the environment and masks the 
 
 test('toolVersion installs that version into the agent temp directory with dotnet tool install, then runs it', async () => {
   const result = await runTask({
-    inputs: { command: 'verify', toolVersion: '1.2.3' },
+    inputs: { command: 'verify', toolVersion: '1.2.3', auth: 'token', token: TOKEN },
     tool: { dotnet: { code: 0 }, 'secrets-pipeline': { code: 0 } },
   });
 
@@ -271,6 +271,17 @@ test('toolVersion installs that version into the agent temp directory with dotne
   assert.equal(result.calls[0].toolPath, '/opt/fake/dotnet');
   assert.deepEqual(result.calls[0].args, ['tool', 'install', 'secrets-pipeline', '--version', '1.2.3', '--tool-path', toolPath]);
   assert.equal(result.calls[1].toolPath, path.join(toolPath, 'secrets-pipeline'));
+  // The install runs where the tool runs (for the repository's nuget.config) and gets no Vault secret.
+  assert.equal(result.calls[0].cwd, result.dir);
+  assert.deepEqual(Object.keys(result.calls[0].env).filter((n) => /^VAULT_/.test(n)), []);
+});
+
+test('without toolVersion and without the tool on PATH the task fails with SPL5303', async () => {
+  const result = await runTask({ inputs: { command: 'verify' }, notOnPath: ['secrets-pipeline'], tool: {} });
+
+  assert.ok(result.runner.failed, explain(result));
+  assert.match(result.runner.errorIssues.join('\n'), /SPL5303: secrets-pipeline is not on PATH; set the toolVersion input/);
+  assert.equal(result.calls.length, 0);
 });
 
 test('a failed tool install fails the task with SPL5303', async () => {
