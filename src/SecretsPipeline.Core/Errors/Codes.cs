@@ -86,6 +86,11 @@ public static class Codes
     public static readonly ErrorCode GitHubRequest = new("SPL5207", ExitCodes.Failed, "a GitHub request failed or GitHub could not be reached");
     public static readonly ErrorCode GitHubStatusNotRecorded = new("SPL5208", ExitCodes.Ok, "warning: a GitHub deployment status could not be recorded after the command finished");
 
+    // 53xx: the Azure DevOps task (action/azure-devops/index.js reports these; they are registered here so the codes stay unique and documented)
+    public static readonly ErrorCode AzureTaskInput = new("SPL5301", ExitCodes.Usage, "the Azure DevOps task's inputs are not valid (command, auth, or a missing environment for resolve)");
+    public static readonly ErrorCode AzureTaskOidc = new("SPL5302", ExitCodes.Failed, "the Azure DevOps task could not get the pipeline's OIDC token for JWT auth");
+    public static readonly ErrorCode AzureTaskInstall = new("SPL5303", ExitCodes.Failed, "the Azure DevOps task could not install the secrets-pipeline tool version asked for");
+
     // 9xxx: usage and environment
     public static readonly ErrorCode Usage = new("SPL9001", ExitCodes.Usage, "the command line is not valid");
     public static readonly ErrorCode OutputWrite = new("SPL9002", ExitCodes.Failed, "an output file could not be written");
