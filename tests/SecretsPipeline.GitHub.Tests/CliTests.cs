@@ -7,9 +7,10 @@ namespace SecretsPipeline.GitHub.Tests;
 
 /// <summary>
 /// The built CLI as a process, in a throw-away git repository with the embedded store, against the fake GitHub:
-/// <c>lock --update --pull-request</c> after a new version opens the pull request, and no request carries the value.
+/// <c>lock --update --pull-request</c> opens then updates one pull request, <c>resolve --github-deployment</c> records
+/// the outcome, <c>verify --github-status</c> posts it; no request carries a value.
 /// </summary>
-public sealed class CliPullRequestTests : IAsyncLifetime
+public sealed class CliTests : IAsyncLifetime
 {
     private const string Manifest = """
         version: 1
@@ -89,15 +90,81 @@ public sealed class CliPullRequestTests : IAsyncLifetime
         }
     }
 
-    private async Task<string> CliAsync(string? stdin, params string[] args)
+    [Fact]
+    public async Task Resolve_github_deployment_records_the_commit_and_lock_digest_and_ends_in_success_then_failure_after_a_revoke()
+    {
+        var value = $"value-{Guid.NewGuid():N}";
+        var head = await ArrangeLockedRepositoryAsync(value);
+
+        await CliAsync(null, "resolve", "--env", "development", "--out", Path.Combine(_root, "deploy.env"), "--github-deployment");
+        var ok = Assert.Single(_server.Repository.Deployments);
+        Assert.Equal(head, ok.Sha);
+        Assert.Equal("development", ok.Environment);
+        var payload = ok.Request["payload"]!.AsObject();
+        Assert.Equal(head, payload["commit"]!.GetValue<string>());
+        Assert.StartsWith("sha256:", payload["lock_digest"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(["in_progress", "success"], ok.States);
+
+        await CliAsync(null, "revoke", "DB_PASSWORD", "--env", "development", "--version", "1");
+        await CliAsync(null, ["resolve", "--env", "development", "--out", Path.Combine(_root, "deploy.env"), "--github-deployment"], expectedExit: 1);
+        Assert.Equal(2, _server.Repository.Deployments.Count);
+        Assert.Equal(["in_progress", "failure"], _server.Repository.Deployments[1].States);
+        AssertNoRequestCarries(value);
+    }
+
+    [Fact]
+    public async Task Verify_github_status_posts_success_on_head_and_failure_for_a_tampered_lock()
+    {
+        var value = $"value-{Guid.NewGuid():N}";
+        var head = await ArrangeLockedRepositoryAsync(value);
+
+        await CliAsync(null, "verify", "--github-status");
+        var lockPath = Path.Combine(Repo, "secrets.lock.json");
+        await File.WriteAllTextAsync(lockPath, (await File.ReadAllTextAsync(lockPath, TestContext.Current.CancellationToken)).Replace("\"version\": \"1\"", "\"version\": \"7\"", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        await CliAsync(null, ["verify", "--github-status"], expectedExit: 1);
+
+        Assert.Equal([("success", head), ("failure", head)], _server.Repository.Statuses.Select(s => (s.State, s.Sha)));
+        Assert.All(_server.Repository.Statuses, s => Assert.Equal("secrets-pipeline/verify", s.Context));
+        Assert.Contains("SPL2", _server.Repository.Statuses[1].Description, StringComparison.Ordinal);
+        AssertNoRequestCarries(value);
+    }
+
+    /// <summary>A git repository whose lock pins <paramref name="value"/> as version 1, committed; returns HEAD.</summary>
+    private async Task<string> ArrangeLockedRepositoryAsync(string value)
+    {
+        await RunAsync("git", "init", "-q", "-b", "main");
+        await RunAsync("git", "config", "user.email", "t@example.com");
+        await RunAsync("git", "config", "user.name", "t");
+        await CliAsync(null, "init");
+        await File.WriteAllTextAsync(Path.Combine(Repo, "secrets.yaml"), Manifest, TestContext.Current.CancellationToken);
+        await CliAsync(value, "store", "put", "secret/development/app/db#password");
+        await CliAsync(null, "lock");
+        await RunAsync("git", "add", "-A");
+        await RunAsync("git", "commit", "-q", "-m", "pin");
+        var head = (await RunAsync("git", "rev-parse", "HEAD")).Trim();
+
+        // GitHub knows only pushed commits: deployments and statuses name one.
+        _server.Repository.AddPushedCommit(head, new Dictionary<string, byte[]> { ["secrets.lock.json"] = File.ReadAllBytes(Path.Combine(Repo, "secrets.lock.json")) });
+        return head;
+    }
+
+    private void AssertNoRequestCarries(string value)
+    {
+        Assert.NotEmpty(_server.Requests);
+        Assert.All(_server.Requests, r => Assert.DoesNotContain(value, r.Body + r.Query, StringComparison.Ordinal));
+    }
+
+    private Task<string> CliAsync(string? stdin, params string[] args) => CliAsync(stdin, args, expectedExit: 0);
+
+    private async Task<string> CliAsync(string? stdin, string[] args, int expectedExit)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "secrets-pipeline.dll");
-        return await RunAsync("dotnet", [cli, .. args], stdin, new Dictionary<string, string?>(_server.Environment()) { ["SECRETS_PIPELINE_HOME"] = Path.Combine(_root, "home") });
+        return await RunAsync("dotnet", [cli, .. args], stdin, new Dictionary<string, string?>(_server.Environment()) { ["SECRETS_PIPELINE_HOME"] = Path.Combine(_root, "home") }, expectedExit);
     }
 
     private Task<string> RunAsync(string file, params string[] args) => RunAsync(file, args, null, null);
 
-    private async Task<string> RunAsync(string file, string[] args, string? stdin, IReadOnlyDictionary<string, string?>? environment)
+    private async Task<string> RunAsync(string file, string[] args, string? stdin, IReadOnlyDictionary<string, string?>? environment, int expectedExit = 0)
     {
         var start = new ProcessStartInfo(file) { WorkingDirectory = Repo, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var arg in args)
@@ -121,7 +188,7 @@ public sealed class CliPullRequestTests : IAsyncLifetime
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', args)} exited {process.ExitCode}: {await stderr}");
+        Assert.True(process.ExitCode == expectedExit, $"{file} {string.Join(' ', args)} exited {process.ExitCode}, expected {expectedExit}: {await stderr}");
         return await stdout;
     }
 }
