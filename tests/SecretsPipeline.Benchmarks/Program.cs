@@ -24,7 +24,7 @@ catch (BenchException ex)
 
 PeakRss.UseGnuTime &= !options.PollRss;
 var clock = Stopwatch.StartNew();
-using var scratch = new Scratch();
+using var scratch = new Scratch(options.Keep);
 var context = new BenchContext(root, options.OutDirectory, cli, scratch);
 Console.WriteLine($"bench: CLI {cli}; scratch {scratch.Root}");
 
