@@ -19,8 +19,8 @@ public class LocalStoreLedgerTests
         public async Task RoundTripsARecordThroughGet()
         {
             using var scratch = new LocalStoreScratch();
-            var record = Deployment("prod-0123456", leases: new LeaseRecord("database/creds/app/abc", "DB", "database/creds/app", _t0.AddHours(1)))
-                with { Commit = null, SupersededBy = "prod-next" };
+            var lease = new LeaseRecord("database/creds/app/abc", "DB", "database/creds/app", _t0.AddHours(1));
+            var record = Deployment("prod-0123456", leases: lease) with { Commit = null, SupersededBy = "prod-next" };
             await using (var store = scratch.Open())
             {
                 Assert.False(File.Exists(scratch.DatabasePath));

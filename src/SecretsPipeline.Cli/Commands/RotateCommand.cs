@@ -37,13 +37,16 @@ internal static class RotateCommand
             await using var stores = context.OpenStores();
             var store = stores.Open(manifest.StoreFor(environment));
             using var signers = LockSigners.Create(context, []);
-            Func<CancellationToken, Task>? commitStep = context.Get(commit)
-                ? _ =>
+            Func<CancellationToken, Task>? commitStep = null;
+            if (context.Get(commit))
+            {
+                commitStep = _ =>
                 {
                     GitCommitter.CommitFile(context.LockPath, $"Rotate {secret.Name} in {environment}");
                     return Task.CompletedTask;
-                }
-                : null;
+                };
+            }
+
             try
             {
                 var (next, written, old) = await new Rotator(stores)
