@@ -9,12 +9,10 @@ using SecretsPipeline.Benchmarks.Rows;
 // artifacts/bench/results.{json,md}. It asserts nothing: a missed target is a "no" in the table, not a failure.
 BenchOptions options;
 string root;
-CliUnderTest cli;
 try
 {
     options = BenchOptions.Parse(args);
     root = RepositoryRoot();
-    cli = CliUnderTest.Locate(root);
 }
 catch (BenchException ex)
 {
@@ -24,7 +22,18 @@ catch (BenchException ex)
 
 PeakRss.UseGnuTime &= !options.PollRss;
 var clock = Stopwatch.StartNew();
-using var scratch = new Scratch();
+using var scratch = new Scratch(options.Keep);
+CliUnderTest cli;
+try
+{
+    cli = await CliUnderTest.InstallAsync(root, scratch.Folder("cli"));
+}
+catch (BenchException ex)
+{
+    Console.Error.WriteLine($"bench: {ex.Message}");
+    return 2;
+}
+
 var context = new BenchContext(root, options.OutDirectory, cli, scratch);
 Console.WriteLine($"bench: CLI {cli}; scratch {scratch.Root}");
 

@@ -1,5 +1,7 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using SecretsPipeline.Core.Errors;
+using SecretsPipeline.Core.IO;
 using SecretsPipeline.Core.Lock;
 using SecretsPipeline.Core.Tests.Support;
 
@@ -61,6 +63,66 @@ public class LockSerializerTests
         return (SecretsPipelineException)ex;
     }
 
+    private static JsonObject Tree(LockFile lockFile, bool includeSignatures)
+    {
+        var environments = new JsonObject();
+        foreach (var (name, environment) in lockFile.Environments)
+        {
+            var secrets = new JsonObject();
+            foreach (var (secretName, pin) in environment.Secrets)
+            {
+                var json = new JsonObject();
+                if (pin.IsDynamic)
+                {
+                    json["dynamic"] = pin.Dynamic;
+                    json["fields"] = new JsonArray(pin.Fields!.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray());
+                    if (pin.Ttl is not null)
+                    {
+                        json["ttl"] = pin.Ttl;
+                    }
+
+                    if (pin.MaxTtl is not null)
+                    {
+                        json["max_ttl"] = pin.MaxTtl;
+                    }
+                }
+                else
+                {
+                    json["ref"] = pin.Ref;
+                    json["version"] = pin.Version;
+                    if (pin.Created is { } created)
+                    {
+                        json["created"] = UtcTimestamp.ToText(created);
+                    }
+
+                    if (pin.Fingerprint is not null)
+                    {
+                        json["fingerprint"] = pin.Fingerprint;
+                    }
+                }
+
+                secrets[secretName] = json;
+            }
+
+            var store = new JsonObject();
+            foreach (var (key, value) in environment.Store)
+            {
+                store[key] = value;
+            }
+
+            environments[name] = new JsonObject { ["secrets"] = secrets, ["store"] = store };
+        }
+
+        var tree = new JsonObject { ["environments"] = environments, ["lock_version"] = LockFile.FormatVersion, ["manifest_digest"] = lockFile.ManifestDigest };
+        if (includeSignatures)
+        {
+            tree["signatures"] = new JsonArray(lockFile.Signatures.OrderBy(s => s.KeyId, StringComparer.Ordinal)
+                .Select(s => (JsonNode?)new JsonObject { ["algorithm"] = s.Algorithm, ["key_id"] = s.KeyId, ["value"] = s.Value }).ToArray());
+        }
+
+        return tree;
+    }
+
     private static byte[] Edit(Func<string, string> edit) => Encoding.UTF8.GetBytes(edit(Encoding.UTF8.GetString(Canonical())));
 
     public class TheSerializeMethod
@@ -110,6 +172,26 @@ public class LockSerializerTests
             }
 
             Assert.Equal(0, depth);
+        }
+
+        [Fact]
+        public void WritesTheSameBytesAsCanonicalJsonOfTheLocksTree()
+        {
+            // The serializer writes straight from the records; CanonicalJson of the equivalent tree is the reference.
+            var tricky = new LockFile(
+                "sha256:d\u00e9j\u00e0 \"vu\" <&>",
+                new Dictionary<string, EnvironmentLock>
+                {
+                    ["\u00e9t\u00e9"] = new(
+                        new Dictionary<string, string> { ["z"] = "line\nbreak", ["Z"] = "tab\there", ["a"] = "\u2028 \ud83d\ude00" },
+                        new Dictionary<string, SecretPin> { ["b"] = SecretPin.Static("m/p#k", "1", LockSamples.Created, null), ["B"] = new("m/q#k", "2", null, "f") }),
+                },
+                _signatures);
+            foreach (var lockFile in new[] { LockSamples.Full(_signatures), LockSamples.Full(), LockSamples.Small(_signatures), tricky })
+            {
+                Assert.Equal(CanonicalJson.Serialize(Tree(lockFile, includeSignatures: true)), LockSerializer.Serialize(lockFile));
+                Assert.Equal(CanonicalJson.Serialize(Tree(lockFile, includeSignatures: false)), LockSerializer.SignedPayload(lockFile));
+            }
         }
 
         [Fact]

@@ -91,7 +91,7 @@ public sealed class FakeVaultServer : IAsyncDisposable
 
         if (Faults.Latency > TimeSpan.Zero)
         {
-            await Task.Delay(Faults.Latency, http.RequestAborted);
+            await PreciseDelay.WaitAsync(Faults.Latency, http.RequestAborted);
         }
 
         var ns = request.Headers.TryGetValue("X-Vault-Namespace", out var nsHeader) ? nsHeader.ToString() : null;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SecretsPipeline.Core.Lock;
 using SecretsPipeline.Git;
 
 namespace SecretsPipeline.Cli.Commands;
@@ -19,26 +20,41 @@ internal static class HistoryCommand
             var revisions = LockHistory.Changes(context.LockPath);
             var entries = new List<(LockRevision Revision, string Environment, string? Version, string? Ref)>();
 
-            // Walk oldest to newest so each entry is a change from the pin before it.
+            // Walk oldest to newest so each entry is a change from the pin before it. Only this secret's entry of each
+            // lock is read; a lock that is not of this format at some commit (hand-edited, older) has no pins there.
             var last = new Dictionary<string, string?>(StringComparer.Ordinal);
             foreach (var revision in revisions.AsEnumerable().Reverse())
             {
-                foreach (var (env, pins) in revision.Lock?.Environments ?? new Dictionary<string, Core.Lock.EnvironmentLock>())
+                var pins = revision.Content is null ? null : LockPinReader.TryRead(revision.Content, secret);
+                if (pins is null)
                 {
-                    if (environment is not null && env != environment)
+                    if (revision.Content is null)
                     {
-                        continue;
+                        // The lock was deleted: every environment's pin is gone.
+                        foreach (var env in last.Keys.ToArray())
+                        {
+                            Record(revision, env, null);
+                        }
                     }
 
-                    var pin = pins.Secrets.GetValueOrDefault(secret);
-                    var label = pin is null ? null : pin.IsDynamic ? $"lease {pin.Dynamic} ttl {pin.Ttl ?? "default"}" : pin.Version;
-                    if (last.TryGetValue(env, out var previous) ? previous != label : label is not null)
-                    {
-                        entries.Add((revision, env, label, pin?.Ref ?? pin?.Dynamic));
-                    }
-
-                    last[env] = label;
+                    continue;
                 }
+
+                foreach (var env in pins.Keys.Union(last.Keys).Where(e => environment is null || e == environment).Order(StringComparer.Ordinal).ToArray())
+                {
+                    Record(revision, env, pins.GetValueOrDefault(env));
+                }
+            }
+
+            void Record(LockRevision revision, string env, SecretPin? pin)
+            {
+                var label = pin is null ? null : pin.IsDynamic ? $"lease {pin.Dynamic} ttl {pin.Ttl ?? "default"}" : pin.Version;
+                if (last.TryGetValue(env, out var previous) ? previous != label : label is not null)
+                {
+                    entries.Add((revision, env, label, pin?.Ref ?? pin?.Dynamic));
+                }
+
+                last[env] = label;
             }
 
             entries.Reverse();

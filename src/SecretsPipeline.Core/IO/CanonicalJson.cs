@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -18,6 +19,23 @@ public static class CanonicalJson
         NewLine = "\n",
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+
+    /// <summary>
+    /// Writes a document straight from the caller's data, for hot paths that would otherwise build a tree only to
+    /// write it. <paramref name="write"/> must write properties in ordinal key order itself; the bytes are then the
+    /// same as <see cref="Serialize(JsonNode)"/> of the equivalent tree.
+    /// </summary>
+    public static byte[] Write<TState>(TState state, Action<Utf8JsonWriter, TState> write, int sizeHint = 4096)
+    {
+        var buffer = new ArrayBufferWriter<byte>(sizeHint);
+        using (var writer = new Utf8JsonWriter(buffer, _options))
+        {
+            write(writer, state);
+        }
+
+        buffer.Write("\n"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
 
     public static byte[] Serialize(JsonNode node)
     {

@@ -12,10 +12,123 @@ namespace SecretsPipeline.Core.Lock;
 /// </summary>
 public static class LockSerializer
 {
-    public static byte[] Serialize(LockFile lockFile) => CanonicalJson.Serialize(ToJson(lockFile, includeSignatures: true));
+    public static byte[] Serialize(LockFile lockFile) => Write(lockFile, includeSignatures: true);
 
     /// <summary>The bytes the signatures cover: the canonical lock without its <c>signatures</c> field.</summary>
-    public static byte[] SignedPayload(LockFile lockFile) => CanonicalJson.Serialize(ToJson(lockFile, includeSignatures: false));
+    public static byte[] SignedPayload(LockFile lockFile) => Write(lockFile, includeSignatures: false);
+
+    /// <summary>The canonical JSON of the lock, written without building a JSON tree first (verify and lock write every pin twice).</summary>
+    private static byte[] Write(LockFile lockFile, bool includeSignatures) =>
+        CanonicalJson.Write((lockFile, includeSignatures), static (writer, state) => WriteLock(writer, state.lockFile, state.includeSignatures), 64 * 1024);
+
+    // Keys in ordinal order at every level, as CanonicalJson sorts a tree; absent optional fields are left out.
+    private static void WriteLock(Utf8JsonWriter writer, LockFile lockFile, bool includeSignatures)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartObject("environments");
+        foreach (var name in Sorted(lockFile.Environments.Keys))
+        {
+            var environment = lockFile.Environments[name];
+            writer.WriteStartObject(name);
+            writer.WriteStartObject("secrets");
+            foreach (var secretName in Sorted(environment.Secrets.Keys))
+            {
+                writer.WritePropertyName(secretName);
+                WritePin(writer, environment.Secrets[secretName]);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteStartObject("store");
+            foreach (var key in Sorted(environment.Store.Keys))
+            {
+                WriteString(writer, key, environment.Store[key]);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        writer.WriteNumber("lock_version", LockFile.FormatVersion);
+        WriteString(writer, "manifest_digest", lockFile.ManifestDigest);
+        if (includeSignatures)
+        {
+            writer.WriteStartArray("signatures");
+            foreach (var signature in lockFile.Signatures.OrderBy(s => s.KeyId, StringComparer.Ordinal))
+            {
+                writer.WriteStartObject();
+                WriteString(writer, "algorithm", signature.Algorithm);
+                WriteString(writer, "key_id", signature.KeyId);
+                WriteString(writer, "value", signature.Value);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WritePin(Utf8JsonWriter writer, SecretPin pin)
+    {
+        writer.WriteStartObject();
+        if (pin.IsDynamic)
+        {
+            WriteString(writer, "dynamic", pin.Dynamic);
+            writer.WriteStartArray("fields");
+            foreach (var field in pin.Fields!)
+            {
+                writer.WriteStringValue(field);
+            }
+
+            writer.WriteEndArray();
+            if (pin.MaxTtl is not null)
+            {
+                WriteString(writer, "max_ttl", pin.MaxTtl);
+            }
+
+            if (pin.Ttl is not null)
+            {
+                WriteString(writer, "ttl", pin.Ttl);
+            }
+        }
+        else
+        {
+            if (pin.Created is { } created)
+            {
+                WriteString(writer, "created", UtcTimestamp.ToText(created));
+            }
+
+            if (pin.Fingerprint is not null)
+            {
+                WriteString(writer, "fingerprint", pin.Fingerprint);
+            }
+
+            WriteString(writer, "ref", pin.Ref);
+            WriteString(writer, "version", pin.Version);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteString(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static string[] Sorted(IEnumerable<string> keys)
+    {
+        var sorted = keys.ToArray();
+        Array.Sort(sorted, StringComparer.Ordinal);
+        return sorted;
+    }
 
     public static LockFile Read(string path)
     {
@@ -63,81 +176,6 @@ public static class LockSerializer
         }
 
         return lockFile;
-    }
-
-    private static JsonObject ToJson(LockFile lockFile, bool includeSignatures)
-    {
-        var environments = new JsonObject();
-        foreach (var (name, environment) in lockFile.Environments)
-        {
-            var secrets = new JsonObject();
-            foreach (var (secretName, pin) in environment.Secrets)
-            {
-                secrets[secretName] = PinToJson(pin);
-            }
-
-            var store = new JsonObject();
-            foreach (var (key, value) in environment.Store)
-            {
-                store[key] = value;
-            }
-
-            environments[name] = new JsonObject { ["secrets"] = secrets, ["store"] = store };
-        }
-
-        var json = new JsonObject
-        {
-            ["environments"] = environments,
-            ["lock_version"] = LockFile.FormatVersion,
-            ["manifest_digest"] = lockFile.ManifestDigest,
-        };
-        if (includeSignatures)
-        {
-            var signatures = new JsonArray();
-            foreach (var signature in lockFile.Signatures.OrderBy(s => s.KeyId, StringComparer.Ordinal))
-            {
-                signatures.Add(new JsonObject { ["algorithm"] = signature.Algorithm, ["key_id"] = signature.KeyId, ["value"] = signature.Value });
-            }
-
-            json["signatures"] = signatures;
-        }
-
-        return json;
-    }
-
-    private static JsonObject PinToJson(SecretPin pin)
-    {
-        var json = new JsonObject();
-        if (pin.IsDynamic)
-        {
-            json["dynamic"] = pin.Dynamic;
-            json["fields"] = new JsonArray(pin.Fields!.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray());
-            if (pin.Ttl is not null)
-            {
-                json["ttl"] = pin.Ttl;
-            }
-
-            if (pin.MaxTtl is not null)
-            {
-                json["max_ttl"] = pin.MaxTtl;
-            }
-
-            return json;
-        }
-
-        json["ref"] = pin.Ref;
-        json["version"] = pin.Version;
-        if (pin.Created is { } created)
-        {
-            json["created"] = UtcTimestamp.ToText(created);
-        }
-
-        if (pin.Fingerprint is not null)
-        {
-            json["fingerprint"] = pin.Fingerprint;
-        }
-
-        return json;
     }
 
     private static LockFile FromJson(string path, JsonNode? root)

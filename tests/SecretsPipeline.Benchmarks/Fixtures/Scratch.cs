@@ -9,8 +9,11 @@ namespace SecretsPipeline.Benchmarks.Fixtures;
 /// </summary>
 internal sealed class Scratch : IDisposable
 {
-    public Scratch()
+    private readonly bool _keep;
+
+    public Scratch(bool keep = false)
     {
+        _keep = keep;
         Root = Path.Combine(Path.GetTempPath(), $"spl-bench-{Guid.NewGuid():N}"[..22]);
         Directory.CreateDirectory(Root);
         Home = new SecretsPipelineHome(Path.Combine(Root, "home"));
@@ -34,6 +37,12 @@ internal sealed class Scratch : IDisposable
 
     public void Dispose()
     {
+        if (_keep)
+        {
+            Console.WriteLine($"bench: kept {Root}");
+            return;
+        }
+
         try
         {
             Directory.Delete(Root, recursive: true);

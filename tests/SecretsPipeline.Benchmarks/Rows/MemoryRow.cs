@@ -31,7 +31,7 @@ internal static class MemoryRow
         return Specs.Memory.Measured(
             new Sample(largeRss, "MiB"),
             new Sample(smallRss, "MiB"),
-            $"whole process `{context.Cli} resolve --env {ManifestText.Environment} --out FILE` (dotenv), {Runs} runs each alternating; {PeakRss.Method}; "
+            $"whole process `secrets-pipeline resolve --env {ManifestText.Environment} --out FILE` (dotenv; {context.Cli}), {Runs} runs each alternating; {PeakRss.Method}; "
             + $"embedded store populated through the LocalStore API, lock by the Locker, signed; the {Large:N0}-secret resolve wrote {written:N0} lines "
             + $"and took {new Sample(largeTime, "ms")}.");
     }

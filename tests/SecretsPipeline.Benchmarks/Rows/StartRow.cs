@@ -11,7 +11,7 @@ internal static class StartRow
 
     public static async Task<RowResult> MeasureAsync(BenchContext context)
     {
-        var bare = await BareConsoleApp.PublishAsync(context.Scratch.Folder("bare-app"), context.Cli.TargetFramework);
+        var bare = await BareConsoleApp.PublishAsync(context.Scratch.Folder("bare-app"), context.Cli);
         var folder = context.Scratch.Folder("start");
         var cli = context.Cli.Command(folder, context.Scratch.CliEnvironment, "--version");
         var baseline = new ProcessCommand(bare, [], folder, context.Scratch.CliEnvironment);
@@ -19,8 +19,8 @@ internal static class StartRow
         return Specs.Start.Measured(
             measured,
             baselineSample,
-            $"whole process, wall clock start to exit, {Runs} runs each alternating after 1 warm-up; `{context.Cli}` (framework-dependent Release build) "
-            + $"vs a bare {context.Cli.TargetFramework} console app that prints a version, `dotnet publish`ed framework-dependent with its apphost "
-            + "in this run (InvariantGlobalization as the CLI).");
+            $"whole process, wall clock start to exit, {Runs} runs each alternating after 1 warm-up; {context.Cli} "
+            + $"vs a bare {context.Cli.TargetFramework} console app that prints a version, `dotnet publish {string.Join(' ', context.Cli.PublishArguments())}`ed "
+            + "framework-dependent with its apphost in this run (InvariantGlobalization as the CLI).");
     }
 }

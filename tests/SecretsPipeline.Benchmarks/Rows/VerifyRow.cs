@@ -20,7 +20,7 @@ internal static class VerifyRow
         return Specs.Verify1000.Measured(
             measured,
             baseline,
-            $"whole process `{context.Cli} …`, wall clock start to exit, {Runs} runs each alternating after 1 warm-up; "
+            $"whole process, {context.Cli}, wall clock start to exit, {Runs} runs each alternating after 1 warm-up; "
             + $"the lock: {Entries:N0} embedded-store secrets pinned by the Locker, signed with a local ECDSA key, {new FileInfo(project.LockPath).Length / 1024} KiB.");
     }
 }
