@@ -132,9 +132,10 @@ public class ReauthenticationTests
         {
             await using var setup = await Setup.StartAsync(method);
             await setup.LogInAndExpireAsync();
-            setup.Vault.Faults.DelayNext(1, TimeSpan.FromMilliseconds(500), "/v1/secret/data/third");
-
             // Both reads go out with the expired token; "second" is denied first and logs in again, "third" is denied later.
+            // Holding "second" too keeps both on the wire before the first denial, even on a loaded machine.
+            setup.Vault.Faults.DelayNext(1, TimeSpan.FromMilliseconds(400), "/v1/secret/data/second");
+            setup.Vault.Faults.DelayNext(1, TimeSpan.FromMilliseconds(1200), "/v1/secret/data/third");
             var values = await Task.WhenAll(setup.ReadAsync("second"), setup.ReadAsync("third"));
 
             Assert.Equal(["second", "third"], values.Select(v => v.Reveal()));
