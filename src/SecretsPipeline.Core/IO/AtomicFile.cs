@@ -90,7 +90,7 @@ public static class AtomicFile
         name.Length == prefix.Length + 32 + TempSuffix.Length
         && name.StartsWith(prefix, StringComparison.Ordinal)
         && name.EndsWith(TempSuffix, StringComparison.Ordinal)
-        && name.AsSpan(prefix.Length, 32).ContainsOnly("0123456789abcdef");
+        && !name.AsSpan(prefix.Length, 32).ContainsAnyExcept("0123456789abcdef");
 
     private static void TryDelete(string path)
     {
