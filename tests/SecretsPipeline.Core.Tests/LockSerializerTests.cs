@@ -322,6 +322,22 @@ public class LockSerializerTests
             Assert.Contains(": error SPL2001: not a valid lock: ", ex.ToDiagnostic(), StringComparison.Ordinal);
         }
 
+        [Theory]
+        [InlineData("manifest\ndigest")]
+        [InlineData("lock_version\r\nerror SPL0000: injected")]
+        [InlineData("sig\u2028natures")]
+        public void NamesAnUnknownFieldOnOneLine(string field)
+        {
+            // Found by the reliability suite's lock fuzzing: a mutated key with a line break split the diagnostic.
+            var text = "{\"environments\": {}, " + System.Text.Json.JsonSerializer.Serialize(field) + ": 1, \"lock_version\": 1, \"manifest_digest\": \"x\", \"signatures\": []}";
+
+            var ex = ParseFails(Encoding.UTF8.GetBytes(text));
+
+            Assert.Equal(Codes.LockUnreadable, ex.Code);
+            Assert.DoesNotMatch("[\r\n\u2028\u2029\u0085]", ex.ToDiagnostic());
+            Assert.Contains("unknown field", ex.Message, StringComparison.Ordinal);
+        }
+
         [Fact]
         public void RejectsAByteOrderMark()
         {

@@ -5,6 +5,8 @@ namespace SecretsPipeline.Core.IO;
 /// <summary>
 /// Replaces a file so that a crash at any instant leaves either the old bytes or the new ones: write a temporary
 /// file beside the target, flush it to disk, then rename it over the target (an atomic rename on one file system).
+/// A writer killed before its rename leaves its temporary file (with the new content, mode 600 for outputs); the next
+/// write of the same target removes it, unless a live writer still holds it open.
 /// </summary>
 public static class AtomicFile
 {
@@ -16,6 +18,7 @@ public static class AtomicFile
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
         var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}{TempSuffix}");
+        RemoveStale(directory, Path.GetFileName(full));
         try
         {
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
@@ -28,9 +31,17 @@ public static class AtomicFile
             {
                 stream.Write(content);
                 stream.Flush(flushToDisk: true);
+                if (!OperatingSystem.IsWindows())
+                {
+                    // Renamed while still open, so still locked: another writer never takes it for a stale one.
+                    File.Move(temp, full, overwrite: true);
+                }
             }
 
-            File.Move(temp, full, overwrite: true);
+            if (OperatingSystem.IsWindows())
+            {
+                File.Move(temp, full, overwrite: true);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -43,6 +54,43 @@ public static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>
+    /// Deletes the temporary files of <paramref name="fileName"/> that killed writers left. A live writer holds its
+    /// temporary file open with <see cref="FileShare.None"/> (an exclusive lock on Unix), so opening it fails and it is kept.
+    /// </summary>
+    private static void RemoveStale(string directory, string fileName)
+    {
+        var prefix = $".{fileName}.";
+        string[] candidates;
+        try
+        {
+            candidates = [.. Directory.EnumerateFiles(directory, "*" + TempSuffix).Where(f => IsTempOf(Path.GetFileName(f), prefix))];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (var candidate in candidates)
+        {
+            try
+            {
+                using var held = new FileStream(candidate, FileMode.Open, FileAccess.Read, FileShare.None);
+                File.Delete(candidate);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Held by a live writer, or already gone.
+            }
+        }
+    }
+
+    private static bool IsTempOf(string name, string prefix) =>
+        name.Length == prefix.Length + 32 + TempSuffix.Length
+        && name.StartsWith(prefix, StringComparison.Ordinal)
+        && name.EndsWith(TempSuffix, StringComparison.Ordinal)
+        && !name.AsSpan(prefix.Length, 32).ContainsAnyExcept("0123456789abcdef");
 
     private static void TryDelete(string path)
     {

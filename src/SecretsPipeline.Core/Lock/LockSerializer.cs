@@ -263,7 +263,7 @@ public static class LockSerializer
             var unknown = obj.Select(p => p.Key).FirstOrDefault(k => !allowed.Contains(k, StringComparer.Ordinal));
             if (unknown is not null)
             {
-                throw Invalid(path, $"{what} has an unknown field '{unknown}'.");
+                throw Invalid(path, $"{what} has an unknown field '{Printable(unknown)}'.");
             }
         }
 
@@ -274,6 +274,13 @@ public static class LockSerializer
         node is JsonValue value && value.TryGetValue<string>(out var text)
             ? text
             : throw Invalid(path, $"`{what}` must be a string.");
+
+    /// <summary>A key from the file as a message may show it: one line (a diagnostic is one line), and not a page long.</summary>
+    private static string Printable(string key)
+    {
+        var shown = new string([.. key.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085' ? '?' : c)]);
+        return shown.Length > 80 ? shown[..80] + "…" : shown;
+    }
 
     private static SecretsPipelineException Invalid(string path, string message, int line = 0) =>
         new(Codes.LockUnreadable, "not a valid lock: " + message, new SourceLocation(path, line));

@@ -87,13 +87,15 @@ public sealed class EmbeddedRepo : IDisposable
         return lockFile;
     }
 
-    /// <summary>The newest version of every ref, as the store holds them.</summary>
-    public Dictionary<string, long> NewestVersions()
+    /// <summary>The newest version of every ref, as the store holds them (with <paramref name="readableOnly"/>, not deleted, revoked or destroyed).</summary>
+    public Dictionary<string, long> NewestVersions(bool readableOnly = false)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = StoreDatabase, Pooling = false }.ToString());
         connection.Open();
         using var query = connection.CreateCommand();
-        query.CommandText = "SELECT ref, MAX(version) FROM versions GROUP BY ref";
+        query.CommandText = readableOnly
+            ? "SELECT ref, MAX(version) FROM versions WHERE deleted_at IS NULL AND destroyed = 0 GROUP BY ref"
+            : "SELECT ref, MAX(version) FROM versions GROUP BY ref";
         using var reader = query.ExecuteReader();
         var newest = new Dictionary<string, long>(StringComparer.Ordinal);
         while (reader.Read())
