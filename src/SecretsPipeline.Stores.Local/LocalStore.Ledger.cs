@@ -21,40 +21,50 @@ public sealed partial class LocalStore : IDeploymentLedger
             return reader.Read() ? ReadDeployment(reader) : null;
         }, missing: () => null);
 
-    /// <summary>Inserts or replaces the whole record in one transaction.</summary>
-    public Task SaveDeploymentAsync(DeploymentRecord record, CancellationToken cancellationToken)
-    {
-        var json = DeploymentJson.ToJson(record).ToJsonString();
-        return WithConnectionAsync(create: true, connection =>
+    /// <summary>
+    /// Inserts the record, or merges it over the stored one (<see cref="DeploymentRecord.MergedOver"/>), in one
+    /// immediate transaction, so concurrent writers of one deployment never drop each other's leases.
+    /// </summary>
+    public Task SaveDeploymentAsync(DeploymentRecord record, CancellationToken cancellationToken) =>
+        WithConnectionAsync(create: true, connection =>
         {
-            using var transaction = connection.BeginTransaction();
+            using var transaction = connection.BeginTransaction(deferred: false);
             using var existing = connection.CreateCommand();
-            existing.CommandText = "SELECT environment FROM deployments WHERE id = $id";
+            existing.CommandText = "SELECT id, json, environment FROM deployments WHERE id = $id";
             existing.Parameters.AddWithValue("$id", record.Id);
-
-            // Replacing another environment's record under the same id would drop the only list of its leases.
-            if (existing.ExecuteScalar() is string environment && environment != record.Environment)
+            DeploymentRecord? stored = null;
+            using (var reader = existing.ExecuteReader())
             {
-                throw new SecretsPipelineException(
-                    Codes.Usage,
-                    $"deployment '{record.Id}' already belongs to environment '{environment}', not '{record.Environment}'; choose another --deployment id.");
+                if (reader.Read())
+                {
+                    // Replacing another environment's record under the same id would drop the only list of its leases.
+                    var environment = reader.GetString(2);
+                    if (environment != record.Environment)
+                    {
+                        throw new SecretsPipelineException(
+                            Codes.Usage,
+                            $"deployment '{record.Id}' already belongs to environment '{environment}', not '{record.Environment}'; choose another --deployment id.");
+                    }
+
+                    stored = ReadDeployment(reader);
+                }
             }
 
+            var merged = record.MergedOver(stored);
             using var upsert = connection.CreateCommand();
             upsert.CommandText = """
                 INSERT INTO deployments (id, environment, created, updated, json) VALUES ($id, $environment, $created, $updated, $json)
                 ON CONFLICT (id) DO UPDATE SET created = excluded.created, updated = excluded.updated, json = excluded.json
                 """;
-            upsert.Parameters.AddWithValue("$id", record.Id);
-            upsert.Parameters.AddWithValue("$environment", record.Environment);
-            upsert.Parameters.AddWithValue("$created", FormatTime(record.Created));
-            upsert.Parameters.AddWithValue("$updated", FormatTime(record.Updated));
-            upsert.Parameters.AddWithValue("$json", json);
+            upsert.Parameters.AddWithValue("$id", merged.Id);
+            upsert.Parameters.AddWithValue("$environment", merged.Environment);
+            upsert.Parameters.AddWithValue("$created", FormatTime(merged.Created));
+            upsert.Parameters.AddWithValue("$updated", FormatTime(merged.Updated));
+            upsert.Parameters.AddWithValue("$json", DeploymentJson.ToJson(merged).ToJsonString());
             upsert.ExecuteNonQuery();
             transaction.Commit();
             return true;
         }, missing: null!);
-    }
 
     public Task<IReadOnlyList<DeploymentRecord>> ListDeploymentsAsync(string environment, CancellationToken cancellationToken) =>
         WithConnectionAsync<IReadOnlyList<DeploymentRecord>>(create: false, connection =>

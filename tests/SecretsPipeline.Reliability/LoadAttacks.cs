@@ -50,17 +50,18 @@ public sealed class LoadAttacks(PackedToolFixture tool, ITestOutputHelper output
     {
         var processes = Attack.Settings.Count(full: 50, subset: 4);
         const int Secrets = 100;
-        var attack = new Attack("load", $"{processes} concurrent resolve processes against one fake Vault ({Secrets} static + 1 dynamic each, own --deployment; peak RSS < {MemoryBoundMiB} MiB each)", output);
+        var attack = new Attack("load", $"{processes} concurrent resolve processes against one fake Vault ({Secrets} static + 1 dynamic each, half of them one shared --deployment; peak RSS < {MemoryBoundMiB} MiB each)", output);
         await using var vault = await VaultRepo.StartAsync(tool, null);
         vault.Vault.State.Database.AddRole("app", TimeSpan.FromHours(1), TimeSpan.FromHours(24));
         var expected = await PopulateAsync(vault, Secrets, withDynamic: true);
         await vault.Cli.OkAsync("lock");
         var outFolder = Directory.CreateDirectory(Path.Combine(vault.Repo.Scratch, "concurrent")).FullName;
 
-        // Each its own deployment, as replicas of distinct releases would be: concurrent resolves of one deployment id
-        // (the default ENV-<commit>) still race on its ledger record (SPL3007, see the README's known issues).
+        // Even-numbered processes are replicas of one release (one deployment id, as the default ENV-<commit> would be),
+        // the others each their own: replicas must neither fail on the shared ledger record nor drop each other's leases.
+        var shared = Enumerable.Range(0, processes).Where(i => i % 2 == 0).ToArray();
         var runs = await Task.WhenAll(Enumerable.Range(0, processes).Select(i =>
-            PeakRss.RunAsync(vault.Cli, "resolve", "--env", VaultRepo.Environment, "--deployment", $"load-{i}", "--out", Path.Combine(outFolder, $"r{i}.env"))));
+            PeakRss.RunAsync(vault.Cli, "resolve", "--env", VaultRepo.Environment, "--deployment", i % 2 == 0 ? "load-shared" : $"load-{i}", "--out", Path.Combine(outFolder, $"r{i}.env"))));
 
         var passwords = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < processes; i++)
@@ -73,6 +74,12 @@ public sealed class LoadAttacks(PackedToolFixture tool, ITestOutputHelper output
             problems.Check(peak is null or < MemoryBoundMiB, $"peaked at {peak:0} MiB", lost: "unbounded memory");
             attack.Record($"resolve {i} of {processes}: exit {result.ExitCode}, {peak:0} MiB, {result.Elapsed.TotalSeconds:0.0} s", problems);
         }
+
+        var ledger = await vault.Cli.RunAsync("leases", "list", "--env", VaultRepo.Environment, "--deployment", "load-shared", "--json");
+        var recorded = ledger.StdOut.Split("\"lease_id\"").Length - 1;
+        var sharedProblems = new Problems();
+        sharedProblems.Check(ledger.ExitCode == 0 && recorded == shared.Length, $"the shared deployment's ledger record lists {recorded} leases for {shared.Length} replicas (exit {ledger.ExitCode})", lost: "lease dropped from the ledger");
+        attack.Record($"shared deployment of {shared.Length} replicas: {recorded} leases recorded", sharedProblems);
 
         var leases = vault.Vault.State.Leases.Active.Count;
         output.WriteLine($"{PeakRss.Describe(runs.Select(r => r.PeakMiB))}; {leases} active leases; slowest {runs.Max(r => r.Result.Elapsed.TotalSeconds):0.0} s");

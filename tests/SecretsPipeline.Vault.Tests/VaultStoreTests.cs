@@ -1,3 +1,4 @@
+using SecretsPipeline.Core.Deployments;
 using SecretsPipeline.Core.Manifest;
 using SecretsPipeline.Core.Stores;
 using SecretsPipeline.Vault.Tests.Support;
@@ -182,6 +183,26 @@ public class VaultStoreTests
 
             Assert.Null(await store.FingerprintAsync(_ref, Value("correct horse"), Ct));
             Assert.Empty(vault.Server.Requests.Snapshot());
+        }
+    }
+
+    public class TheSaveDeploymentAsyncMethod
+    {
+        [Fact]
+        public async Task KeepsEveryLeaseWhenReplicasSaveOneDeploymentAtOnce()
+        {
+            await using var vault = await FakeVault.StartAsync();
+            await using var store = vault.Store();
+            var t0 = DateTimeOffset.UtcNow;
+            var opened = new DeploymentRecord("prod-1", "prod", "c0ffee", "sha256:abc", DeploymentState.Pending, [], t0, t0);
+            await store.SaveDeploymentAsync(opened, Ct);
+
+            // Eight replicas opened the same record; each saves it with its own lease at the same time.
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+                store.SaveDeploymentAsync(opened with { Leases = [new LeaseRecord($"database/creds/app/{i}", "DB", "database/creds/app", t0.AddHours(1))] }, Ct)));
+
+            var saved = await store.GetDeploymentAsync("prod-1", Ct);
+            Assert.Equal(Enumerable.Range(0, 8).Select(i => $"database/creds/app/{i}"), saved!.Leases.Select(l => l.LeaseId).Order(StringComparer.Ordinal));
         }
     }
 }
