@@ -153,6 +153,28 @@ public sealed partial class ActionTests(PackedToolFixture tool, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task An_export_that_fails_leaves_the_out_file_and_the_runner_files_as_they_were()
+    {
+        await using var vault = await ArrangeAsync();
+        var scratch = vault.Repo.Scratch;
+        var outFile = Path.Combine(scratch, "deploy.env");
+        await File.WriteAllTextAsync(outFile, "OLD=1\n");
+        var envFile = Path.Combine(scratch, "github_env");
+        await File.WriteAllTextAsync(envFile, "EARLIER=1\n");
+        // GITHUB_OUTPUT names a folder, so the second append fails after the first succeeded.
+        var outputFile = Directory.CreateDirectory(Path.Combine(scratch, "github_output")).FullName;
+
+        var run = await vault.Cli.With(new Dictionary<string, string?> { ["GITHUB_ENV"] = envFile, ["GITHUB_OUTPUT"] = outputFile })
+            .RunAsync("resolve", "--env", Env, "--format", "github", "--step-output", "DB_PASSWORD", "--out", outFile);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("SPL9002", run.StdErr, StringComparison.Ordinal);
+        Assert.Equal("OLD=1\n", await File.ReadAllTextAsync(outFile));
+        Assert.Equal("EARLIER=1\n", await File.ReadAllTextAsync(envFile));
+        Assert.DoesNotContain(Directory.GetFiles(scratch), f => f.EndsWith(".secrets-pipeline.tmp", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_name_the_runner_reserves_is_refused_before_anything_is_exported()
     {
         await using var vault = await VaultRepo.StartAsync(tool, output);

@@ -68,15 +68,12 @@ internal static class ResolveCommand
                 {
                     if (host is not null)
                     {
-                        // Every name and value is checked before the first byte; the --out copy is written before the
-                        // export so that a failed file write exports nothing.
+                        // Every name and value is checked before the first byte. The --out copy is staged beside its
+                        // target and renamed only once the export succeeded, so a failed export leaves the old file.
                         var export = host.Prepare(resolved.Outputs, request);
-                        if (outPath is not null)
-                        {
-                            AtomicFile.Write(outPath, Encoding.UTF8.GetBytes(outputFormat.Render(resolved.Outputs)), UnixFileMode.UserRead | UnixFileMode.UserWrite);
-                        }
-
+                        using var copy = outPath is null ? null : AtomicFile.Stage(outPath, Encoding.UTF8.GetBytes(outputFormat.Render(resolved.Outputs)), UnixFileMode.UserRead | UnixFileMode.UserWrite);
                         export.Apply();
+                        copy?.Commit();
                         return Task.CompletedTask;
                     }
 

@@ -1,3 +1,4 @@
+using SecretsPipeline.Core.Output;
 using SecretsPipeline.Core.Resolve;
 
 namespace SecretsPipeline.Core.Ci;
@@ -26,7 +27,7 @@ public sealed class AzurePipelinesHost(ICiSink sink, Func<string, string?> envir
         foreach (var output in outputs)
         {
             CiNames.CheckName(HostName, output.Name, _reserved);
-            var value = CommandEscaping.AzureData(CiNames.CheckValue(HostName, output));
+            var value = CommandEscaping.AzureData(OutputFormats.RequireNoNul(output));
             var name = CommandEscaping.AzureProperty(output.Name);
             lines.AddRange(MaskLines.For(output.Value.Reveal()).Skip(1).Select(line => "##vso[task.setsecret]" + CommandEscaping.AzureData(line)));
             if (request.ExportEnvironment)

@@ -23,14 +23,6 @@ internal static class CiNames
         }
     }
 
-    public static string CheckValue(string host, ResolvedOutput output)
-    {
-        var value = output.Value.Reveal();
-        return value.Contains('\0', StringComparison.Ordinal)
-            ? throw new SecretsPipelineException(Codes.OutputUnrepresentable, $"the value of '{output.Name}' contains a NUL character, which a {host} variable cannot hold; use --format json with --out.")
-            : value;
-    }
-
     public static void CheckStepOutputs(IReadOnlyList<ResolvedOutput> outputs, IReadOnlyList<string> stepOutputs)
     {
         foreach (var name in stepOutputs)

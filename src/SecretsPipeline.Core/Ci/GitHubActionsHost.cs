@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using SecretsPipeline.Core.Errors;
+using SecretsPipeline.Core.Output;
 using SecretsPipeline.Core.Resolve;
 
 namespace SecretsPipeline.Core.Ci;
@@ -32,7 +33,7 @@ public sealed class GitHubActionsHost(ICiSink sink, Func<string, string?> enviro
         foreach (var output in outputs)
         {
             CiNames.CheckName(HostName, output.Name, _reserved);
-            var value = CiNames.CheckValue(HostName, output);
+            var value = OutputFormats.RequireNoNul(output);
             masks.AddRange(MaskLines.For(value).Select(line => "::add-mask::" + CommandEscaping.GitHubData(line)));
             if (envFile is not null)
             {

@@ -15,10 +15,22 @@ public static class AtomicFile
 
     public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
     {
+        using var staged = Stage(path, content, mode);
+        staged.Commit();
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Write"/>: the new bytes written and flushed to a temporary file beside the target,
+    /// which is untouched until <see cref="StagedFile.Commit"/> renames it over; disposing without committing deletes it.
+    /// For a write that must happen together with another one (a resolve's <c>--out</c> copy and its CI export).
+    /// </summary>
+    public static StagedFile Stage(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
+    {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
         var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}{TempSuffix}");
         RemoveStale(directory, Path.GetFileName(full));
+        FileStream? stream = null;
         try
         {
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
@@ -27,31 +39,32 @@ public static class AtomicFile
                 options.UnixCreateMode = mode;
             }
 
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-                if (!OperatingSystem.IsWindows())
-                {
-                    // Renamed while still open, so still locked: another writer never takes it for a stale one.
-                    File.Move(temp, full, overwrite: true);
-                }
-            }
+            // Kept open (and so locked) until the rename: another writer never takes it for a stale one.
+            stream = new FileStream(temp, options);
+            stream.Write(content);
+            stream.Flush(flushToDisk: true);
+            return new StagedFile(path, full, temp, stream);
+        }
+        catch (Exception ex)
+        {
+            stream?.Dispose();
+            TryDelete(temp);
+            throw ex is IOException or UnauthorizedAccessException ? Failed(path, ex) : ex;
+        }
+    }
 
-            if (OperatingSystem.IsWindows())
-            {
-                File.Move(temp, full, overwrite: true);
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+    internal static SecretsPipelineException Failed(string path, Exception ex) =>
+        new(Codes.OutputWrite, $"could not write the file: {ex.Message}", new SourceLocation(path), ex);
+
+    internal static void TryDelete(string path)
+    {
+        try
         {
-            TryDelete(temp);
-            throw new SecretsPipelineException(Codes.OutputWrite, $"could not write the file: {ex.Message}", new SourceLocation(path), ex);
+            File.Delete(path);
         }
-        catch
+        catch (IOException)
         {
-            TryDelete(temp);
-            throw;
+            // The rename did not happen; a stray temporary file is harmless and named so users recognise it.
         }
     }
 
@@ -91,16 +104,4 @@ public static class AtomicFile
         && name.StartsWith(prefix, StringComparison.Ordinal)
         && name.EndsWith(TempSuffix, StringComparison.Ordinal)
         && !name.AsSpan(prefix.Length, 32).ContainsAnyExcept("0123456789abcdef");
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // The rename did not happen; a stray temporary file is harmless and named so users recognise it.
-        }
-    }
 }

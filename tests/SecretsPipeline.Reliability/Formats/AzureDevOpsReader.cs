@@ -1,4 +1,5 @@
 using System.Text;
+using SecretsPipeline.EndToEnd.Tests.Infrastructure;
 
 namespace SecretsPipeline.Reliability.Formats;
 
@@ -17,36 +18,24 @@ public sealed class AzureDevOpsReader : IFormatReader
         var extras = new List<string>();
         foreach (var line in Encoding.UTF8.GetString(output).Split('\n').Where(l => l.Length > 0))
         {
-            var end = line.IndexOf(']', StringComparison.Ordinal);
-            if (!line.StartsWith("##vso[", StringComparison.Ordinal) || end < 0 || line.Contains('\r', StringComparison.Ordinal))
+            // The agent's parsing is the end-to-end tests' (VsoCommand, linked); this reader is stricter about the line.
+            var parsed = line.StartsWith("##vso[", StringComparison.Ordinal) && !line.Contains('\r', StringComparison.Ordinal) ? VsoCommand.Parse(line) : [];
+            if (parsed.Count != 1)
             {
                 extras.Add($"a line that is not one logging command ({line.Length} chars)");
                 continue;
             }
 
-            var head = line["##vso[".Length..end];
-            var space = head.IndexOf(' ', StringComparison.Ordinal);
-            var command = space < 0 ? head : head[..space];
-            var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var pair in (space < 0 ? string.Empty : head[(space + 1)..]).Split(';', StringSplitOptions.RemoveEmptyEntries))
+            var command = parsed[0];
+            switch (command.Name)
             {
-                var equals = pair.IndexOf('=', StringComparison.Ordinal);
-                if (equals <= 0 || !properties.TryAdd(pair[..equals], Unescape(pair[(equals + 1)..])))
-                {
-                    extras.Add($"a malformed or repeated property in a {command} command");
-                }
-            }
-
-            var message = Unescape(line[(end + 1)..]);
-            switch (command)
-            {
-                case "task.setsecret" when properties.Count == 0:
+                case "task.setsecret" when command.Properties.Count == 0:
                     break;
-                case "task.setvariable" when properties.GetValueOrDefault("issecret") == "true" && properties.TryGetValue("variable", out var name):
-                    (properties.GetValueOrDefault("isoutput") == "true" ? stepOutputs : variables).Add(new(name, message));
+                case "task.setvariable" when command.Property("issecret") == "true" && command.Property("variable") is { } name:
+                    (command.Property("isoutput") == "true" ? stepOutputs : variables).Add(new(name, command.Data));
                     break;
                 default:
-                    extras.Add($"an unexpected logging command {command}");
+                    extras.Add($"an unexpected logging command {command.Name}");
                     break;
             }
         }
@@ -58,9 +47,4 @@ public sealed class AzureDevOpsReader : IFormatReader
 
         return new FormatReading(variables, extras);
     }
-
-    private static string Unescape(string text) => text
-        .Replace("%0D", "\r", StringComparison.Ordinal).Replace("%0A", "\n", StringComparison.Ordinal)
-        .Replace("%5D", "]", StringComparison.Ordinal).Replace("%3B", ";", StringComparison.Ordinal)
-        .Replace("%AZP25", "%", StringComparison.Ordinal);
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using SecretsPipeline.EndToEnd.Tests.Infrastructure;
 
 namespace SecretsPipeline.Reliability.Formats;
 
@@ -23,8 +24,8 @@ public sealed class GitHubReader : IFormatReader
             }
         }
 
-        var env = ReadRunnerFile(Path.Combine(scratchFolder, EnvFile), extras);
-        var outputs = ReadRunnerFile(Path.Combine(scratchFolder, OutputFile), extras);
+        var env = ReadRunnerFile(Path.Combine(scratchFolder, EnvFile));
+        var outputs = ReadRunnerFile(Path.Combine(scratchFolder, OutputFile));
         if (!env.SequenceEqual(outputs))
         {
             extras.Add("GITHUB_OUTPUT does not hold exactly what GITHUB_ENV holds");
@@ -33,52 +34,8 @@ public sealed class GitHubReader : IFormatReader
         return new FormatReading(env, extras);
     }
 
-    private static List<KeyValuePair<string, string>> ReadRunnerFile(string path, List<string> extras)
-    {
-        var result = new List<KeyValuePair<string, string>>();
-        if (!File.Exists(path))
-        {
-            return result;
-        }
-
-        var lines = File.ReadAllText(path, Encoding.UTF8).Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i];
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            var heredoc = line.IndexOf("<<", StringComparison.Ordinal);
-            var equals = line.IndexOf('=', StringComparison.Ordinal);
-            if (heredoc > 0 && (equals < 0 || heredoc < equals))
-            {
-                var delimiter = line[(heredoc + 2)..];
-                var start = ++i;
-                while (i < lines.Length && lines[i] != delimiter)
-                {
-                    i++;
-                }
-
-                if (i >= lines.Length)
-                {
-                    extras.Add($"{Path.GetFileName(path)}: a block with no closing delimiter");
-                    break;
-                }
-
-                result.Add(new(line[..heredoc], string.Join("\n", lines[start..i])));
-            }
-            else if (equals > 0)
-            {
-                result.Add(new(line[..equals], line[(equals + 1)..]));
-            }
-            else
-            {
-                extras.Add($"{Path.GetFileName(path)}: a line that is neither NAME=value nor NAME<<DELIMITER");
-            }
-        }
-
-        return result;
-    }
+    // The runner's file rules are the Action tests' (ActionRunner, linked from the end-to-end project); a file that
+    // does not parse throws, which the injection attack counts as output that does not read back.
+    private static List<KeyValuePair<string, string>> ReadRunnerFile(string path) =>
+        File.Exists(path) ? ActionRunner.ParseRunnerFile(path) : [];
 }
