@@ -14,18 +14,10 @@ internal static class App
         var root = new RootCommand("secrets-pipeline: pin each deployment to exact secret versions in a signed lockfile, so rolling back a release rolls back its secrets.");
         options.AddTo(root);
         var runner = new CommandRunner(options, output);
-        root.Subcommands.Add(InitCommand.Create(runner));
-        root.Subcommands.Add(LockCommand.Create(runner));
-        root.Subcommands.Add(VerifyCommand.Create(runner));
-        root.Subcommands.Add(ResolveCommand.Create(runner));
-        root.Subcommands.Add(RevokeCommand.Create(runner));
-        root.Subcommands.Add(DiffCommand.Create(runner));
-        root.Subcommands.Add(HistoryCommand.Create(runner));
-        root.Subcommands.Add(RotateCommand.Create(runner));
-        root.Subcommands.Add(PromoteCommand.Create(runner));
-        root.Subcommands.Add(LeasesCommand.Create(runner));
-        root.Subcommands.Add(AuditCommand.Create(runner));
-        root.Subcommands.Add(StoreCommand.Create(runner));
+        foreach (var (_, create) in Wanted(args))
+        {
+            root.Subcommands.Add(create(runner));
+        }
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -41,4 +33,33 @@ internal static class App
         var configuration = new InvocationConfiguration { Output = output.Out, Error = output.Error, EnableDefaultExceptionHandler = false };
         return await parse.InvokeAsync(configuration).ConfigureAwait(false);
     }
+
+    private static readonly (string Name, Func<CommandRunner, Command> Create)[] _commands =
+    [
+        ("init", InitCommand.Create),
+        ("lock", LockCommand.Create),
+        ("verify", VerifyCommand.Create),
+        ("resolve", ResolveCommand.Create),
+        ("revoke", RevokeCommand.Create),
+        ("diff", DiffCommand.Create),
+        ("history", HistoryCommand.Create),
+        ("rotate", RotateCommand.Create),
+        ("promote", PromoteCommand.Create),
+        ("leases", LeasesCommand.Create),
+        ("audit", AuditCommand.Create),
+        ("store", StoreCommand.Create),
+    ];
+
+    /// <summary>
+    /// The commands this run needs: the one its first argument names, none for a bare <c>--version</c>, and all of them
+    /// otherwise (root help lists them, a mistyped name is reported against them, response files and directives may name any).
+    /// Building all twelve, with their options and validators, was a few milliseconds of every short command's start-up.
+    /// </summary>
+    internal static IEnumerable<(string Name, Func<CommandRunner, Command> Create)> Wanted(string[] args) =>
+        args switch
+        {
+            ["--version"] => [],
+            [var first, ..] when Array.FindIndex(_commands, c => c.Name == first) is var i and >= 0 => [_commands[i]],
+            _ => _commands,
+        };
 }
