@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.IO;
 
@@ -142,10 +141,12 @@ public static class LockSerializer
 
     public static LockFile Parse(string path, byte[] bytes)
     {
-        JsonNode? root;
+        // A JsonDocument, not a JsonNode tree: every command that reads the lock parses it, and the node layer doubled
+        // the cost of a 1,000-pin lock. JsonDocument keeps duplicate keys, so Object and Map refuse them themselves.
+        JsonDocument document;
         try
         {
-            root = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
         }
         catch (JsonException ex)
         {
@@ -157,14 +158,17 @@ public static class LockSerializer
         }
 
         LockFile lockFile;
-        try
+        using (document)
         {
-            lockFile = FromJson(path, root);
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
-        {
-            // Duplicate keys and similar malformations surface from System.Text.Json as these.
-            throw Invalid(path, "its structure is malformed (e.g. a duplicate key); restore it from git or run `secrets-pipeline lock`.");
+            try
+            {
+                lockFile = FromJson(path, document.RootElement);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+            {
+                // Strings that cannot be transcoded and similar malformations surface from System.Text.Json as these.
+                throw Malformed(path);
+            }
         }
 
         if (!Serialize(lockFile).AsSpan().SequenceEqual(bytes))
@@ -178,24 +182,33 @@ public static class LockSerializer
         return lockFile;
     }
 
-    private static LockFile FromJson(string path, JsonNode? root)
+    private static readonly string[] _topFields = ["environments", "lock_version", "manifest_digest", "signatures"];
+    private static readonly string[] _environmentFields = ["secrets", "store"];
+    private static readonly string[] _signatureFields = ["algorithm", "key_id", "value"];
+    private static readonly string[] _pinFields = ["created", "dynamic", "fields", "fingerprint", "max_ttl", "ref", "ttl", "version"];
+
+    private static LockFile FromJson(string path, JsonElement root)
     {
-        var top = Object(path, root, "the lock", "environments", "lock_version", "manifest_digest", "signatures");
-        var formatVersion = top["lock_version"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : 0;
+        var top = Object(path, root, "the lock", _topFields);
+        var formatVersion = Get(top, "lock_version") is { ValueKind: JsonValueKind.Number } v && v.TryGetInt32(out var n) ? n : 0;
         if (formatVersion != LockFile.FormatVersion)
         {
             throw Invalid(path, $"`lock_version` must be {LockFile.FormatVersion}; this lock was written by another version of the tool.");
         }
 
-        var digest = String(path, top["manifest_digest"], "manifest_digest");
+        var digest = String(path, Get(top, "manifest_digest"), "manifest_digest");
         var environments = new Dictionary<string, EnvironmentLock>(StringComparer.Ordinal);
-        foreach (var (name, node) in Object(path, top["environments"], "environments"))
+        foreach (var (name, node) in Map(path, Get(top, "environments"), "environments"))
         {
-            var environment = Object(path, node, $"environment '{name}'", "secrets", "store");
-            var store = Object(path, environment["store"], $"environment '{name}' store")
-                .ToDictionary(p => p.Key, p => String(path, p.Value, $"store.{p.Key}"), StringComparer.Ordinal);
+            var environment = Object(path, node, $"environment '{name}'", _environmentFields);
+            var store = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, value) in Map(path, Get(environment, "store"), $"environment '{name}' store"))
+            {
+                store[key] = String(path, value, $"store.{key}");
+            }
+
             var secrets = new Dictionary<string, SecretPin>(StringComparer.Ordinal);
-            foreach (var (secretName, pinNode) in Object(path, environment["secrets"], $"environment '{name}' secrets"))
+            foreach (var (secretName, pinNode) in Map(path, Get(environment, "secrets"), $"environment '{name}' secrets"))
             {
                 secrets[secretName] = PinFromJson(path, $"{name}.{secretName}", pinNode);
             }
@@ -203,77 +216,137 @@ public static class LockSerializer
             environments[name] = new EnvironmentLock(store, secrets);
         }
 
-        var signatures = new List<LockSignature>();
-        if (top["signatures"] is not JsonArray array)
+        if (Get(top, "signatures") is not { ValueKind: JsonValueKind.Array } array)
         {
             throw Invalid(path, "`signatures` must be a list.");
         }
 
-        foreach (var item in array)
+        var signatures = new List<LockSignature>();
+        foreach (var item in array.EnumerateArray())
         {
-            var signature = Object(path, item, "a signature", "algorithm", "key_id", "value");
+            var signature = Object(path, item, "a signature", _signatureFields);
             signatures.Add(new LockSignature(
-                String(path, signature["algorithm"], "algorithm"),
-                String(path, signature["key_id"], "key_id"),
-                String(path, signature["value"], "value")));
+                String(path, Get(signature, "algorithm"), "algorithm"),
+                String(path, Get(signature, "key_id"), "key_id"),
+                String(path, Get(signature, "value"), "value")));
         }
 
         return new LockFile(digest, environments, signatures);
     }
 
-    private static SecretPin PinFromJson(string path, string where, JsonNode? node)
+    private static SecretPin PinFromJson(string path, string where, JsonElement node)
     {
-        var pin = Object(path, node, where, "created", "dynamic", "fields", "fingerprint", "max_ttl", "ref", "ttl", "version");
-        if (pin["dynamic"] is not null)
+        var pin = Object(path, node, where, _pinFields);
+        if (Get(pin, "dynamic") is { } dynamic)
         {
-            var fields = pin["fields"] as JsonArray ?? throw Invalid(path, $"{where}: `fields` must be a list.");
+            var fields = Get(pin, "fields") is { ValueKind: JsonValueKind.Array } list ? list : throw Invalid(path, $"{where}: `fields` must be a list.");
+            var names = new List<string>();
+            foreach (var field in fields.EnumerateArray())
+            {
+                names.Add(String(path, field, $"{where}.fields"));
+            }
+
             return new SecretPin(
                 null, null, null, null,
-                String(path, pin["dynamic"], $"{where}.dynamic"),
-                pin["ttl"] is null ? null : String(path, pin["ttl"], $"{where}.ttl"),
-                pin["max_ttl"] is null ? null : String(path, pin["max_ttl"], $"{where}.max_ttl"),
-                fields.Select(f => String(path, f, $"{where}.fields")).ToArray());
+                String(path, dynamic, $"{where}.dynamic"),
+                Get(pin, "ttl") is { } ttl ? String(path, ttl, $"{where}.ttl") : null,
+                Get(pin, "max_ttl") is { } maxTtl ? String(path, maxTtl, $"{where}.max_ttl") : null,
+                [.. names]);
         }
 
         DateTimeOffset? created = null;
-        if (pin["created"] is not null)
+        if (Get(pin, "created") is { } createdNode)
         {
-            var text = String(path, pin["created"], $"{where}.created");
+            var text = String(path, createdNode, $"{where}.created");
             created = UtcTimestamp.TryParse(text, out var parsed)
                 ? parsed
                 : throw Invalid(path, $"{where}.created is not a UTC timestamp.");
         }
 
         return new SecretPin(
-            String(path, pin["ref"], $"{where}.ref"),
-            String(path, pin["version"], $"{where}.version"),
+            String(path, Get(pin, "ref"), $"{where}.ref"),
+            String(path, Get(pin, "version"), $"{where}.version"),
             created,
-            pin["fingerprint"] is null ? null : String(path, pin["fingerprint"], $"{where}.fingerprint"));
+            Get(pin, "fingerprint") is { } fingerprint ? String(path, fingerprint, $"{where}.fingerprint") : null);
     }
 
-    private static JsonObject Object(string path, JsonNode? node, string what, params string[] allowed)
+    /// <summary>An object with a fixed set of fields: each at most once, none other.</summary>
+    private static JsonElement Object(string path, JsonElement? node, string what, string[] allowed)
     {
-        if (node is not JsonObject obj)
+        if (node is not { ValueKind: JsonValueKind.Object } obj)
         {
             throw Invalid(path, $"{what} must be an object.");
         }
 
-        if (allowed.Length > 0)
+        var seen = 0;
+        var duplicate = false;
+        string? unknown = null;
+        foreach (var property in obj.EnumerateObject())
         {
-            var unknown = obj.Select(p => p.Key).FirstOrDefault(k => !allowed.Contains(k, StringComparer.Ordinal));
-            if (unknown is not null)
+            var index = allowed.Length - 1;
+            while (index >= 0 && !property.NameEquals(allowed[index]))
             {
-                throw Invalid(path, $"{what} has an unknown field '{Printable(unknown)}'.");
+                index--;
             }
+
+            if (index < 0)
+            {
+                unknown ??= property.Name;
+            }
+            else
+            {
+                duplicate |= (seen & (1 << index)) != 0;
+                seen |= 1 << index;
+            }
+        }
+
+        if (duplicate)
+        {
+            throw Malformed(path);
+        }
+
+        if (unknown is not null)
+        {
+            throw Invalid(path, $"{what} has an unknown field '{Printable(unknown)}'.");
         }
 
         return obj;
     }
 
-    private static string String(string path, JsonNode? node, string what) =>
-        node is JsonValue value && value.TryGetValue<string>(out var text)
-            ? text
+    /// <summary>An object used as a map from names to values, each name at most once.</summary>
+    private static List<(string Name, JsonElement Value)> Map(string path, JsonElement? node, string what)
+    {
+        if (node is not { ValueKind: JsonValueKind.Object } obj)
+        {
+            throw Invalid(path, $"{what} must be an object.");
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var entries = new List<(string, JsonElement)>();
+        foreach (var property in obj.EnumerateObject())
+        {
+            if (!names.Add(property.Name))
+            {
+                throw Malformed(path);
+            }
+
+            entries.Add((property.Name, property.Value));
+        }
+
+        return entries;
+    }
+
+    /// <summary>A field's value, or null where it is absent or JSON <c>null</c>.</summary>
+    private static JsonElement? Get(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    private static string String(string path, JsonElement? node, string what) =>
+        node is { ValueKind: JsonValueKind.String } value
+            ? value.GetString()!
             : throw Invalid(path, $"`{what}` must be a string.");
+
+    private static SecretsPipelineException Malformed(string path) =>
+        Invalid(path, "its structure is malformed (e.g. a duplicate key); restore it from git or run `secrets-pipeline lock`.");
 
     /// <summary>A key from the file as a message may show it: one line (a diagnostic is one line), and not a page long.</summary>
     private static string Printable(string key)

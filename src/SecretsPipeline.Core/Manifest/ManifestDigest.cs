@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using SecretsPipeline.Core.IO;
 
 namespace SecretsPipeline.Core.Manifest;
@@ -7,49 +7,85 @@ namespace SecretsPipeline.Core.Manifest;
 /// The digest of what a manifest means, not of its bytes: comments, order and layout do not change it, so
 /// reformatting secrets.yaml does not make every lock stale.
 /// </summary>
+/// <remarks>
+/// The digested document is the canonical JSON of <c>{ environments, secrets, stores, version }</c>, written straight
+/// from the manifest in ordinal key order (every lock, verify and resolve computes it; building a JSON tree first
+/// cost as much as the rest of the check). Its bytes must never change: locks in the field carry this digest.
+/// </remarks>
 public static class ManifestDigest
 {
-    public static string Compute(SecretsManifest manifest)
+    public static string Compute(SecretsManifest manifest) =>
+        Digest.Sha256(CanonicalJson.Write(manifest, static (writer, m) => WriteDocument(writer, m), 16 * 1024));
+
+    private static void WriteDocument(Utf8JsonWriter writer, SecretsManifest manifest)
     {
-        var stores = new JsonObject();
-        foreach (var store in manifest.Stores.Values)
+        writer.WriteStartObject();
+        writer.WriteStartObject("environments");
+        foreach (var environment in Sorted(manifest.Environments.Values, e => e.Name))
         {
-            var entry = new JsonObject { ["type"] = store.Type };
-            foreach (var (key, value) in store.Settings)
+            writer.WriteStartObject(environment.Name);
+            writer.WriteString("store", environment.Store);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartObject("secrets");
+        foreach (var secret in Sorted(manifest.Secrets, s => s.Name))
+        {
+            writer.WriteStartObject(secret.Name);
+            WriteNullable(writer, "dynamic", secret.Dynamic);
+            writer.WriteStartArray("fields");
+            foreach (var field in secret.Fields)
             {
-                entry[key] = value;
+                writer.WriteStringValue(field);
             }
 
-            stores[store.Name] = entry;
+            writer.WriteEndArray();
+            WriteNullable(writer, "max_ttl", secret.MaxTtl is { } maxTtl ? Durations.Format(maxTtl) : null);
+            WriteNullable(writer, "mount", secret.Mount);
+            WriteNullable(writer, "ref", secret.Ref);
+            WriteNullable(writer, "ttl", secret.Ttl is { } ttl ? Durations.Format(ttl) : null);
+            writer.WriteEndObject();
         }
 
-        var environments = new JsonObject();
-        foreach (var environment in manifest.Environments.Values)
+        writer.WriteEndObject();
+        writer.WriteStartObject("stores");
+        foreach (var store in Sorted(manifest.Stores.Values, s => s.Name))
         {
-            environments[environment.Name] = new JsonObject { ["store"] = environment.Store };
-        }
+            writer.WriteStartObject(store.Name);
 
-        var secrets = new JsonObject();
-        foreach (var secret in manifest.Secrets)
-        {
-            secrets[secret.Name] = new JsonObject
+            // `type` sorts among the settings (a setting is never called `type`: the parser keeps that key apart).
+            var keys = store.Settings.Keys.Append("type").ToArray();
+            Array.Sort(keys, StringComparer.Ordinal);
+            foreach (var key in keys)
             {
-                ["ref"] = secret.Ref,
-                ["mount"] = secret.Mount,
-                ["dynamic"] = secret.Dynamic,
-                ["ttl"] = secret.Ttl is { } ttl ? Durations.Format(ttl) : null,
-                ["max_ttl"] = secret.MaxTtl is { } maxTtl ? Durations.Format(maxTtl) : null,
-                ["fields"] = new JsonArray(secret.Fields.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray()),
-            };
+                writer.WriteString(key, key == "type" ? store.Type : store.Settings[key]);
+            }
+
+            writer.WriteEndObject();
         }
 
-        var document = new JsonObject
+        writer.WriteEndObject();
+        writer.WriteNumber("version", manifest.Version);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
         {
-            ["version"] = manifest.Version,
-            ["stores"] = stores,
-            ["environments"] = environments,
-            ["secrets"] = secrets,
-        };
-        return Digest.Sha256(CanonicalJson.Serialize(document));
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static T[] Sorted<T>(IEnumerable<T> items, Func<T, string> key)
+    {
+        var sorted = items.ToArray();
+        Array.Sort(sorted, (a, b) => string.CompareOrdinal(key(a), key(b)));
+        return sorted;
     }
 }
