@@ -2,6 +2,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Reports;
@@ -17,19 +18,25 @@ namespace SecretsPipeline.Benchmarks.Rows;
 /// <summary>
 /// resolve-500, resolve-bound and lock-500 with BenchmarkDotNet: in-process toolchain (the fake server lives in this
 /// process, on loopback), monitoring strategy (macro benchmark: no pilot, no overhead subtraction), one invocation per
-/// iteration, 1 warm-up and <see cref="Iterations"/> measured iterations per case.
+/// iteration and <see cref="Iterations"/> measured iterations per case, after warm-up operations until the code is in
+/// its steady state (what BenchmarkDotNet measures): <see cref="WarmupsAtDefault"/> at the default parallelism, whose
+/// operation is about 0.1 s, where a single warm-up left most of the measured operations running tier-0 code and paying
+/// the JIT's tier-up on the same two cores; one at parallelism 1, whose 500 sequential requests take 3 s and tier up
+/// within the warm-up itself.
 /// </summary>
 internal static class VaultRows
 {
     private const int Iterations = 5;
+    private const int WarmupsAtDefault = 40;
 
     public static async Task<IReadOnlyList<RowResult>> MeasureAsync(BenchContext context)
     {
         var (resolveRequests, lockRequests) = await RequestsPerCallAsync();
-        var summary = BenchmarkRunner.Run<VaultBenchmarks>(Config(context.OutDirectory));
-        Sample Result(string method, int parallelism) => Milliseconds(summary, method, parallelism);
+        var serial = BenchmarkRunner.Run<VaultBenchmarks>(Config(context.OutDirectory, "parallelism-1", warmups: 1, parallelism => parallelism == 1));
+        var parallel = BenchmarkRunner.Run<VaultBenchmarks>(Config(context.OutDirectory, "parallelism-default", WarmupsAtDefault, parallelism => parallelism != 1));
+        Sample Result(string method, int parallelism) => Milliseconds(parallelism == 1 ? serial : parallel, method, parallelism);
 
-        var method = $"BenchmarkDotNet {BenchmarkDotNetVersion}, in-process, {Iterations} iterations × 1 invocation after 1 warm-up; "
+        var method = $"BenchmarkDotNet {BenchmarkDotNetVersion}, in-process, {Iterations} iterations × 1 invocation after {WarmupsAtDefault} warm-up operations at parallelism {Resolver.DefaultParallelism} and 1 at parallelism 1 (steady state); "
             + $"fake Vault in the same process on 127.0.0.1, {VaultFixture.Latency.TotalMilliseconds:0} ms added per request; "
             + $"{resolveRequests} requests per resolve, {lockRequests} per lock; "
             + "default = the Resolver's/Locker's and the Vault client's parallelism 32, baseline = both 1.";
@@ -56,13 +63,13 @@ internal static class VaultRows
         return (resolved - start, fixture.RequestCount - resolved);
     }
 
-    private static IConfig Config(string outDirectory)
+    private static IConfig Config(string outDirectory, string name, int warmups, Func<int, bool> parallelism)
     {
         var job = Job.Default
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithStrategy(RunStrategy.Monitoring)
             .WithLaunchCount(1)
-            .WithWarmupCount(1)
+            .WithWarmupCount(warmups)
             .WithIterationCount(Iterations)
             .WithInvocationCount(1)
             .WithUnrollFactor(1);
@@ -71,7 +78,8 @@ internal static class VaultRows
             .AddColumnProvider(DefaultColumnProviders.Instance)
             .AddLogger(NullLogger.Instance)
             .AddExporter(MarkdownExporter.GitHub)
-            .WithArtifactsPath(Path.Combine(outDirectory, "BenchmarkDotNet"));
+            .AddFilter(new SimpleFilter(c => parallelism((int)c.Parameters["Parallelism"])))
+            .WithArtifactsPath(Path.Combine(outDirectory, "BenchmarkDotNet", name));
     }
 
     private static Sample Milliseconds(Summary summary, string method, int parallelism)
