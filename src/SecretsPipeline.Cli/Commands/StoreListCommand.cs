@@ -17,7 +17,7 @@ internal static class StoreListCommand
             {
                 var secretRef = StoreCommand.ParseRef(context, text);
                 var current = await store.GetCurrentAsync(secretRef, cancellationToken).ConfigureAwait(false);
-                rows.Add(new JsonObject { ["ref"] = text, ["current_version"] = current?.Version });
+                rows.Add((JsonNode)new JsonObject { ["ref"] = text, ["current_version"] = current?.Version });
                 if (!context.Json)
                 {
                     context.Output.Info($"{text}  v{current?.Version ?? "-"}");
