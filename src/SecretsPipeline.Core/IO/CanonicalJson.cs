@@ -37,6 +37,19 @@ public static class CanonicalJson
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>A string property, or JSON <c>null</c> where the value is absent (the canonical form keeps the key).</summary>
+    public static void WriteStringOrNull(this Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
     public static byte[] Serialize(JsonNode node)
     {
         using var stream = new MemoryStream();

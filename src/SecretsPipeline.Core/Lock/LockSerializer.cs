@@ -40,7 +40,7 @@ public static class LockSerializer
             writer.WriteStartObject("store");
             foreach (var key in Sorted(environment.Store.Keys))
             {
-                WriteString(writer, key, environment.Store[key]);
+                writer.WriteStringOrNull(key, environment.Store[key]);
             }
 
             writer.WriteEndObject();
@@ -49,16 +49,16 @@ public static class LockSerializer
 
         writer.WriteEndObject();
         writer.WriteNumber("lock_version", LockFile.FormatVersion);
-        WriteString(writer, "manifest_digest", lockFile.ManifestDigest);
+        writer.WriteStringOrNull("manifest_digest", lockFile.ManifestDigest);
         if (includeSignatures)
         {
             writer.WriteStartArray("signatures");
             foreach (var signature in lockFile.Signatures.OrderBy(s => s.KeyId, StringComparer.Ordinal))
             {
                 writer.WriteStartObject();
-                WriteString(writer, "algorithm", signature.Algorithm);
-                WriteString(writer, "key_id", signature.KeyId);
-                WriteString(writer, "value", signature.Value);
+                writer.WriteStringOrNull("algorithm", signature.Algorithm);
+                writer.WriteStringOrNull("key_id", signature.KeyId);
+                writer.WriteStringOrNull("value", signature.Value);
                 writer.WriteEndObject();
             }
 
@@ -73,7 +73,7 @@ public static class LockSerializer
         writer.WriteStartObject();
         if (pin.IsDynamic)
         {
-            WriteString(writer, "dynamic", pin.Dynamic);
+            writer.WriteStringOrNull("dynamic", pin.Dynamic);
             writer.WriteStartArray("fields");
             foreach (var field in pin.Fields!)
             {
@@ -83,43 +83,31 @@ public static class LockSerializer
             writer.WriteEndArray();
             if (pin.MaxTtl is not null)
             {
-                WriteString(writer, "max_ttl", pin.MaxTtl);
+                writer.WriteStringOrNull("max_ttl", pin.MaxTtl);
             }
 
             if (pin.Ttl is not null)
             {
-                WriteString(writer, "ttl", pin.Ttl);
+                writer.WriteStringOrNull("ttl", pin.Ttl);
             }
         }
         else
         {
             if (pin.Created is { } created)
             {
-                WriteString(writer, "created", UtcTimestamp.ToText(created));
+                writer.WriteStringOrNull("created", UtcTimestamp.ToText(created));
             }
 
             if (pin.Fingerprint is not null)
             {
-                WriteString(writer, "fingerprint", pin.Fingerprint);
+                writer.WriteStringOrNull("fingerprint", pin.Fingerprint);
             }
 
-            WriteString(writer, "ref", pin.Ref);
-            WriteString(writer, "version", pin.Version);
+            writer.WriteStringOrNull("ref", pin.Ref);
+            writer.WriteStringOrNull("version", pin.Version);
         }
 
         writer.WriteEndObject();
-    }
-
-    private static void WriteString(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull(name);
-        }
-        else
-        {
-            writer.WriteString(name, value);
-        }
     }
 
     private static string[] Sorted(IEnumerable<string> keys)

@@ -33,7 +33,7 @@ public static class ManifestDigest
         foreach (var secret in Sorted(manifest.Secrets, s => s.Name))
         {
             writer.WriteStartObject(secret.Name);
-            WriteNullable(writer, "dynamic", secret.Dynamic);
+            writer.WriteStringOrNull("dynamic", secret.Dynamic);
             writer.WriteStartArray("fields");
             foreach (var field in secret.Fields)
             {
@@ -41,10 +41,10 @@ public static class ManifestDigest
             }
 
             writer.WriteEndArray();
-            WriteNullable(writer, "max_ttl", secret.MaxTtl is { } maxTtl ? Durations.Format(maxTtl) : null);
-            WriteNullable(writer, "mount", secret.Mount);
-            WriteNullable(writer, "ref", secret.Ref);
-            WriteNullable(writer, "ttl", secret.Ttl is { } ttl ? Durations.Format(ttl) : null);
+            writer.WriteStringOrNull("max_ttl", secret.MaxTtl is { } maxTtl ? Durations.Format(maxTtl) : null);
+            writer.WriteStringOrNull("mount", secret.Mount);
+            writer.WriteStringOrNull("ref", secret.Ref);
+            writer.WriteStringOrNull("ttl", secret.Ttl is { } ttl ? Durations.Format(ttl) : null);
             writer.WriteEndObject();
         }
 
@@ -68,18 +68,6 @@ public static class ManifestDigest
         writer.WriteEndObject();
         writer.WriteNumber("version", manifest.Version);
         writer.WriteEndObject();
-    }
-
-    private static void WriteNullable(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull(name);
-        }
-        else
-        {
-            writer.WriteString(name, value);
-        }
     }
 
     private static T[] Sorted<T>(IEnumerable<T> items, Func<T, string> key)
