@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.IO;
@@ -312,6 +313,45 @@ public class LocalTrustSourceTests
             using var signing = new SigningHome();
 
             var ex = Assert.Throws<SecretsPipelineException>(() => LocalTrustSource.Load(signing.Home, [extra], null));
+
+            Assert.Same(Codes.TrustKeyInvalid, ex.Code);
+        }
+
+        [Fact]
+        public async Task TrustsAKeyFileWithExplanatoryTextAndCrlfLineEnds()
+        {
+            using var first = new SigningHome();
+            using var second = new SigningHome();
+            var pem = "CI signer, rotated 2026-11\r\n" + second.PublicKeyPem.Replace("\n", "\r\n", StringComparison.Ordinal);
+
+            using var trust = LocalTrustSource.Load(first.Home, [pem], null);
+
+            Assert.Equal(second.Signer.KeyId, await VerifyAsync(await SignAsync(second), trust));
+        }
+
+        public static TheoryData<string> NotOneP256PublicKey()
+        {
+            using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+            using var rsa = RSA.Create(2048);
+            using var a = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            using var b = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            return new TheoryData<string>
+            {
+                "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+                p384.ExportSubjectPublicKeyInfoPem(),
+                rsa.ExportSubjectPublicKeyInfoPem(),
+                a.ExportSubjectPublicKeyInfoPem() + "\n" + b.ExportSubjectPublicKeyInfoPem(),
+                a.ExportSubjectPublicKeyInfoPem().Replace("-----END PUBLIC KEY-----", "AAAA\n-----END PUBLIC KEY-----", StringComparison.Ordinal),
+            };
+        }
+
+        [Theory]
+        [MemberData(nameof(NotOneP256PublicKey))]
+        public void RejectsWhatIsNotOneP256PublicKeyWithSpl2010(string pem)
+        {
+            using var signing = new SigningHome();
+
+            var ex = Assert.Throws<SecretsPipelineException>(() => LocalTrustSource.Load(signing.Home, [pem], null));
 
             Assert.Same(Codes.TrustKeyInvalid, ex.Code);
         }
