@@ -35,7 +35,7 @@ internal sealed class CatFileBatch<T>
     public CatFileBatch(string git, string directory, Func<ReadOnlySpan<byte>, T> read)
     {
         _read = read;
-        _drain = Task.Factory.StartNew(() => Run(git, directory), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _drain = GitProcess.Background(() => Run(git, directory));
     }
 
     /// <summary>What the caller's reader threw, if it did: no git failure, so no reason to fall back.</summary>
@@ -92,32 +92,37 @@ internal sealed class CatFileBatch<T>
     /// Ends cat-file and frees its pipes in the background: the answers are in, and closing a pipe for the first time
     /// costs a few milliseconds the caller need not wait for.
     /// </summary>
-    public void Release() => _started.Task.ContinueWith(
-        started =>
+    public void Release() => GitProcess.Background(() =>
+    {
+        try
         {
-            var process = started.Result;
-            try
+            _started.Task.Wait();
+        }
+        catch (AggregateException)
+        {
+            return;
+        }
+
+        var process = _started.Task.Result;
+        try
+        {
+            // End of input: cat-file answers what is left and exits.
+            process.StandardInput.Close();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
             {
-                // End of input: cat-file answers what is left and exits.
-                process.StandardInput.Close();
-                if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
-                {
-                    GitProcess.Stop(process);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or InvalidOperationException)
-            {
-                // Gone already.
                 GitProcess.Stop(process);
             }
-            finally
-            {
-                process.Dispose();
-            }
-        },
-        CancellationToken.None,
-        TaskContinuationOptions.OnlyOnRanToCompletion,
-        TaskScheduler.Default);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+            // Gone already.
+            GitProcess.Stop(process);
+        }
+        finally
+        {
+            process.Dispose();
+        }
+    });
 
     private void Request(string type, string id)
     {

@@ -35,9 +35,11 @@ internal static class GitCliLockHistory
             objects = new CatFileBatch<T>(git, directory, read);
             GitProcess.DrainErrors(log);
             var changes = ReadLog(log.StandardOutput.BaseStream, Encoding.UTF8.GetBytes(Path.GetFileName(fullPath)), objects);
+
+            // The last answers and the log's exit are awaited together: cat-file works while git log exits.
+            var answers = objects.Finish();
             log.WaitForExit();
-            var answers = log.ExitCode == 0 ? objects.Finish() : null;
-            result = answers is { } a ? Combine(changes, a.Commits, a.Blobs) : null;
+            result = log.ExitCode == 0 && answers is { } a ? Combine(changes, a.Commits, a.Blobs) : null;
         }
         catch (Exception ex) when (ex is Win32Exception or IOException or InvalidDataException or InvalidOperationException or ArgumentException or AggregateException)
         {

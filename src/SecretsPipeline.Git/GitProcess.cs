@@ -49,25 +49,28 @@ internal static class GitProcess
     public static void DrainErrors(Process process)
     {
         var errors = process.StandardError.BaseStream;
-        _ = Task.Factory.StartNew(
-            () =>
+        Background(() =>
+        {
+            var buffer = new byte[4096];
+            try
             {
-                var buffer = new byte[4096];
-                try
+                while (errors.Read(buffer, 0, buffer.Length) > 0)
                 {
-                    while (errors.Read(buffer, 0, buffer.Length) > 0)
-                    {
-                    }
                 }
-                catch (Exception ex) when (ex is IOException or ObjectDisposedException)
-                {
-                    // Released while reading: nothing more to drain.
-                }
-            },
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                // Released while reading: nothing more to drain.
+            }
+        });
     }
+
+    /// <summary>
+    /// Runs work on a thread of its own. Not the thread pool: starting it up costs a run this short more than a few
+    /// threads do.
+    /// </summary>
+    public static Task Background(Action work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>Kills the process if it still runs.</summary>
     public static void Stop(Process process)
@@ -97,7 +100,7 @@ internal static class GitProcess
             return;
         }
 
-        _ = Task.Run(() =>
+        Background(() =>
         {
             Stop(process);
             process.Dispose();

@@ -78,12 +78,13 @@ internal static class HistoryCommand
                 return Task.FromResult(0);
             }
 
-            foreach (var e in entries)
+            if (entries.Count > 0)
             {
-                context.Output.Info($"{e.Revision.Commit[..10]}  {e.Revision.Date.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}  {e.Environment}  {secret} {e.Version ?? "(removed)"}  {e.Revision.Author}  {e.Revision.Message}");
+                // One write for all the lines, not a write per line.
+                context.Output.Info(string.Join(Environment.NewLine, entries.Select(e =>
+                    $"{e.Revision.Commit[..10]}  {e.Revision.Date.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}  {e.Environment}  {secret} {e.Version ?? "(removed)"}  {e.Revision.Author}  {e.Revision.Message}")));
             }
-
-            if (entries.Count == 0)
+            else
             {
                 context.Output.Info($"history: '{secret}' was never pinned in this history{(environment is null ? string.Empty : $" for '{environment}'")}");
             }
