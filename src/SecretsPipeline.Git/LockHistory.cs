@@ -1,70 +1,26 @@
-using LibGit2Sharp;
-using SecretsPipeline.Core.Errors;
-
 namespace SecretsPipeline.Git;
 
-/// <summary>One commit that changed the lock, with the lock's bytes after that commit (null where it was deleted).</summary>
-public sealed record LockRevision(string Commit, string Author, DateTimeOffset Date, string Message, byte[]? Content);
-
 /// <summary>
-/// Walks history for the commits that changed the lock. Instead of diffing trees, it compares the lock's blob id with
-/// the first parent's: one tree lookup per commit, each carried over as the next commit's "after", and no blob is
-/// read unless its id changed. Reading and parsing the changed locks is the caller's (history needs one entry of each).
+/// The commits that changed the lock, newest first, following first parents (what was deployed on the mainline). Asks
+/// the git executable on PATH when there is one that answers (<see cref="GitCliLockHistory"/>), and libgit2 otherwise
+/// (<see cref="LibGit2LockHistory"/>); both give the same list.
 /// </summary>
 public static class LockHistory
 {
-    /// <summary>Newest first, following first parents from <paramref name="revision"/> (what was deployed on the mainline).</summary>
-    public static IReadOnlyList<LockRevision> Changes(string lockPath, string revision = "HEAD")
-    {
-        var root = Repository.Discover(Path.GetDirectoryName(Path.GetFullPath(lockPath)))
-            ?? throw new SecretsPipelineException(Codes.GitNoRepository, $"{lockPath} is not inside a git repository; history needs one.");
-        using var repository = new Repository(root);
-        var relative = Path.GetRelativePath(repository.Info.WorkingDirectory, Path.GetFullPath(lockPath)).Replace('\\', '/');
-        var commit = repository.Lookup<Commit>(revision)
-            ?? throw new SecretsPipelineException(Codes.GitBadRevision, $"revision '{revision}' does not name a commit.");
-        var result = new List<LockRevision>();
+    private const string GitExecutable = "git";
 
-        // libgit2 re-hashes every object it inflates (SHA-1 with collision detection, the walk's largest single cost).
-        // History is a read-only report, and a lock it shows is never trusted without its signature, so skip that here.
-        GlobalSettings.SetStrictHashVerification(false);
-        try
-        {
-            Walk(repository, commit, relative, result);
-        }
-        finally
-        {
-            GlobalSettings.SetStrictHashVerification(true);
-        }
+    /// <summary>
+    /// Newest first, following first parents from <paramref name="revision"/>: a commit is listed when its lock blob
+    /// differs from its first parent's. Each changed lock's bytes go through <paramref name="read"/> once, possibly on
+    /// another thread while the walk goes on, and are valid only during that call (history needs one entry of each
+    /// lock, not the bytes).
+    /// </summary>
+    public static IReadOnlyList<LockRevision<T>> Changes<T>(string lockPath, Func<ReadOnlySpan<byte>, T> read, string revision = "HEAD")
+        where T : class =>
+        Changes(lockPath, read, revision, GitExecutable);
 
-        return result;
-    }
-
-    private static void Walk(Repository repository, Commit? commit, string relative, List<LockRevision> result)
-    {
-        var blob = LockBlobId(commit!, relative);
-        while (commit is not null)
-        {
-            var parent = commit.Parents.FirstOrDefault();
-            var parentBlob = parent is null ? null : LockBlobId(parent, relative);
-            if (blob != parentBlob)
-            {
-                var content = blob is null ? null : repository.Lookup<Blob>(blob) is { } b ? Read(b) : null;
-                result.Add(new LockRevision(commit.Sha, $"{commit.Author.Name} <{commit.Author.Email}>", commit.Author.When, commit.MessageShort, content));
-            }
-
-            (commit, blob) = (parent, parentBlob);
-        }
-    }
-
-    // The entry's id, from the tree alone: TreeEntry.Target is built lazily and reads no blob.
-    private static ObjectId? LockBlobId(Commit commit, string relative) =>
-        commit[relative] is { TargetType: TreeEntryTargetType.Blob } entry ? entry.Target.Id : null;
-
-    private static byte[] Read(Blob blob)
-    {
-        using var stream = blob.GetContentStream();
-        using var memory = new MemoryStream();
-        stream.CopyTo(memory);
-        return memory.ToArray();
-    }
+    /// <summary>As <see cref="Changes{T}(string, Func{ReadOnlySpan{byte}, T}, string)"/>, with the git executable to try first (null: libgit2 only).</summary>
+    internal static IReadOnlyList<LockRevision<T>> Changes<T>(string lockPath, Func<ReadOnlySpan<byte>, T> read, string revision, string? git)
+        where T : class =>
+        (git is null ? null : GitCliLockHistory.TryChanges(lockPath, read, revision, git)) ?? LibGit2LockHistory.Changes(lockPath, read, revision);
 }

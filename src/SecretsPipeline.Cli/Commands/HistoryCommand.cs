@@ -17,18 +17,19 @@ internal static class HistoryCommand
         {
             var secret = context.Get(name)!;
             var environment = context.Environment;
-            var revisions = LockHistory.Changes(context.LockPath);
-            var entries = new List<(LockRevision Revision, string Environment, string? Version, string? Ref)>();
+            // Only this secret's entry of each lock is read, while the walk goes on; a lock that is not of this format
+            // at some commit (hand-edited, older) has no pins there.
+            var revisions = LockHistory.Changes(context.LockPath, bytes => new PinsAt(LockPinReader.TryRead(bytes, secret)));
+            var entries = new List<Entry>();
 
-            // Walk oldest to newest so each entry is a change from the pin before it. Only this secret's entry of each
-            // lock is read; a lock that is not of this format at some commit (hand-edited, older) has no pins there.
+            // Walk oldest to newest so each entry is a change from the pin before it.
             var last = new Dictionary<string, string?>(StringComparer.Ordinal);
             foreach (var revision in revisions.AsEnumerable().Reverse())
             {
-                var pins = revision.Content is null ? null : LockPinReader.TryRead(revision.Content, secret);
+                var pins = revision.Lock?.Pins;
                 if (pins is null)
                 {
-                    if (revision.Content is null)
+                    if (revision.Lock is null)
                     {
                         // The lock was deleted: every environment's pin is gone.
                         foreach (var env in last.Keys.ToArray())
@@ -46,12 +47,12 @@ internal static class HistoryCommand
                 }
             }
 
-            void Record(LockRevision revision, string env, SecretPin? pin)
+            void Record(LockRevision<PinsAt> revision, string env, SecretPin? pin)
             {
                 var label = pin is null ? null : pin.IsDynamic ? $"lease {pin.Dynamic} ttl {pin.Ttl ?? "default"}" : pin.Version;
                 if (last.TryGetValue(env, out var previous) ? previous != label : label is not null)
                 {
-                    entries.Add((revision, env, label, pin?.Ref ?? pin?.Dynamic));
+                    entries.Add(new Entry(revision, env, label, pin?.Ref ?? pin?.Dynamic));
                 }
 
                 last[env] = label;
@@ -77,12 +78,13 @@ internal static class HistoryCommand
                 return Task.FromResult(0);
             }
 
-            foreach (var e in entries)
+            if (entries.Count > 0)
             {
-                context.Output.Info($"{e.Revision.Commit[..10]}  {e.Revision.Date:yyyy-MM-dd HH:mm}  {e.Environment}  {secret} {e.Version ?? "(removed)"}  {e.Revision.Author}  {e.Revision.Message}");
+                // One write for all the lines, not a write per line.
+                context.Output.Info(string.Join(Environment.NewLine, entries.Select(e =>
+                    $"{e.Revision.Commit[..10]}  {e.Revision.Date.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}  {e.Environment}  {secret} {e.Version ?? "(removed)"}  {e.Revision.Author}  {e.Revision.Message}")));
             }
-
-            if (entries.Count == 0)
+            else
             {
                 context.Output.Info($"history: '{secret}' was never pinned in this history{(environment is null ? string.Empty : $" for '{environment}'")}");
             }
@@ -91,4 +93,11 @@ internal static class HistoryCommand
         });
         return command;
     }
+
+    /// <summary>One secret's pins in one lock (null where the lock is not of this format).</summary>
+    private sealed record PinsAt(IReadOnlyDictionary<string, SecretPin>? Pins);
+
+    // Records rather than tuples: generic code over a class is shared and ahead-of-time compiled; over a tuple it is
+    // compiled at run time, which a short run pays for.
+    private sealed record Entry(LockRevision<PinsAt> Revision, string Environment, string? Version, string? Ref);
 }
