@@ -8,13 +8,29 @@ namespace SecretsPipeline.Cli;
 /// <summary>Builds the command tree and turns every failure into one diagnostic line and a design §4 exit code.</summary>
 internal static class App
 {
+    private static readonly (string Name, Func<CommandRunner, Command> Create)[] _commands =
+    [
+        ("init", InitCommand.Create),
+        ("lock", LockCommand.Create),
+        ("verify", VerifyCommand.Create),
+        ("resolve", ResolveCommand.Create),
+        ("revoke", RevokeCommand.Create),
+        ("diff", DiffCommand.Create),
+        ("history", HistoryCommand.Create),
+        ("rotate", RotateCommand.Create),
+        ("promote", PromoteCommand.Create),
+        ("leases", LeasesCommand.Create),
+        ("audit", AuditCommand.Create),
+        ("store", StoreCommand.Create),
+    ];
+
     public static async Task<int> RunAsync(string[] args, ConsoleOutput output)
     {
         var options = new CommonOptions();
         var root = new RootCommand("secrets-pipeline: pin each deployment to exact secret versions in a signed lockfile, so rolling back a release rolls back its secrets.");
         options.AddTo(root);
         var runner = new CommandRunner(options, output);
-        foreach (var (_, create) in Wanted(args))
+        foreach (var create in Wanted(args))
         {
             root.Subcommands.Add(create(runner));
         }
@@ -34,32 +50,16 @@ internal static class App
         return await parse.InvokeAsync(configuration).ConfigureAwait(false);
     }
 
-    private static readonly (string Name, Func<CommandRunner, Command> Create)[] _commands =
-    [
-        ("init", InitCommand.Create),
-        ("lock", LockCommand.Create),
-        ("verify", VerifyCommand.Create),
-        ("resolve", ResolveCommand.Create),
-        ("revoke", RevokeCommand.Create),
-        ("diff", DiffCommand.Create),
-        ("history", HistoryCommand.Create),
-        ("rotate", RotateCommand.Create),
-        ("promote", PromoteCommand.Create),
-        ("leases", LeasesCommand.Create),
-        ("audit", AuditCommand.Create),
-        ("store", StoreCommand.Create),
-    ];
-
     /// <summary>
     /// The commands this run needs: the one its first argument names, none for a bare <c>--version</c>, and all of them
     /// otherwise (root help lists them, a mistyped name is reported against them, response files and directives may name any).
     /// Building all twelve, with their options and validators, was a few milliseconds of every short command's start-up.
     /// </summary>
-    internal static IEnumerable<(string Name, Func<CommandRunner, Command> Create)> Wanted(string[] args) =>
+    private static IEnumerable<Func<CommandRunner, Command>> Wanted(string[] args) =>
         args switch
         {
             ["--version"] => [],
-            [var first, ..] when Array.FindIndex(_commands, c => c.Name == first) is var i and >= 0 => [_commands[i]],
-            _ => _commands,
+            [var first, ..] when Array.FindIndex(_commands, c => c.Name == first) is var i and >= 0 => [_commands[i].Create],
+            _ => _commands.Select(c => c.Create),
         };
 }
