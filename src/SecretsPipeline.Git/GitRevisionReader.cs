@@ -44,16 +44,5 @@ public sealed class GitRevisionReader : IDisposable
 
     public void Dispose() => _repository.Dispose();
 
-    private Commit Resolve(string revision)
-    {
-        try
-        {
-            return _repository.Lookup<Commit>(revision)
-                ?? throw new SecretsPipelineException(Codes.GitBadRevision, $"revision '{revision}' does not name a commit in {WorkingDirectory}; check `git log` or `git tag`.");
-        }
-        catch (LibGit2SharpException ex)
-        {
-            throw new SecretsPipelineException(Codes.GitBadRevision, $"revision '{revision}' cannot be read: {ex.Message}", inner: ex);
-        }
-    }
+    private Commit Resolve(string revision) => CommitLookup.Resolve(_repository, revision);
 }

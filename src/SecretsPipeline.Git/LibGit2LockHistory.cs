@@ -17,7 +17,7 @@ internal static class LibGit2LockHistory
             ?? throw new SecretsPipelineException(Codes.GitNoRepository, $"{lockPath} is not inside a git repository; history needs one.");
         using var repository = new Repository(root);
         var relative = Path.GetRelativePath(repository.Info.WorkingDirectory, Path.GetFullPath(lockPath)).Replace('\\', '/');
-        var commit = Lookup(repository, revision);
+        var commit = CommitLookup.Resolve(repository, revision);
         var result = new List<LockRevision<T>>();
 
         // libgit2 re-hashes every object it inflates (SHA-1 with collision detection, the walk's largest single cost).
@@ -33,20 +33,6 @@ internal static class LibGit2LockHistory
         }
 
         return result;
-    }
-
-    private static Commit Lookup(Repository repository, string revision)
-    {
-        try
-        {
-            // An annotated tag names the commit it points at, as it does for git.
-            return repository.Lookup(revision)?.Peel<Commit>()
-                ?? throw new SecretsPipelineException(Codes.GitBadRevision, $"revision '{revision}' does not name a commit.");
-        }
-        catch (LibGit2SharpException ex)
-        {
-            throw new SecretsPipelineException(Codes.GitBadRevision, $"revision '{revision}' cannot be read: {ex.Message}", inner: ex);
-        }
     }
 
     private static void Walk<T>(Repository repository, Commit? commit, string relative, Func<ReadOnlySpan<byte>, T> read, List<LockRevision<T>> result)
