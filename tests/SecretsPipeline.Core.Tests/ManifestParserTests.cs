@@ -83,6 +83,8 @@ public class ManifestParserTests
             { "collision differing only in case", Header + "  DB: { dynamic: database/creds/app }\n  db_username: { ref: \"secret/a#k\" }\n", "SPL1014", 8, 3, "which 'DB' (line 7)" },
             { "ttl on a static entry", Header + "  A: { ref: \"secret/a#k\", ttl: 1h }\n", "SPL1016", 7, 32, "apply only to `dynamic`" },
             { "fields on a static entry", Header + "  A: { ref: \"secret/a#k\", fields: [x] }\n", "SPL1016", 7, 35, "applies only to `dynamic`" },
+            { "secret declared twice among many (a long mapping)", Header + string.Concat(Enumerable.Range(1, 12).Select(i => $"  S{i}: {{ ref: \"secret/s{i}#k\" }}\n")) + "  S3: { ref: \"secret/again#k\" }\n", "SPL1006", 19, 3, "'S3' is declared twice (first at line 9)" },
+            { "tab indenting a later line", Header + "  A:\n\tref: \"secret/a#k\"\n", "SPL1001", 8, 1, "a tab is used for indentation" },
         };
 
         [Theory]

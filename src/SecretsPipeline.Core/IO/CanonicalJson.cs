@@ -25,16 +25,26 @@ public static class CanonicalJson
     /// write it. <paramref name="write"/> must write properties in ordinal key order itself; the bytes are then the
     /// same as <see cref="Serialize(JsonNode)"/> of the equivalent tree.
     /// </summary>
-    public static byte[] Write<TState>(TState state, Action<Utf8JsonWriter, TState> write, int sizeHint = 4096)
+    public static byte[] Write<TState>(TState state, Action<Utf8JsonWriter, TState> write, int sizeHint = 4096) =>
+        WriteToBuffer(state, write, sizeHint).WrittenSpan.ToArray();
+
+    /// <summary>
+    /// Whether <see cref="Write"/> would give exactly <paramref name="expected"/>: for checking a file is in canonical
+    /// form without a second copy of it (one buffer of the file's size, no growth, no array handed back).
+    /// </summary>
+    public static bool WritesExactly<TState>(TState state, Action<Utf8JsonWriter, TState> write, ReadOnlySpan<byte> expected) =>
+        WriteToBuffer(state, write, expected.Length + 1).WrittenSpan.SequenceEqual(expected);
+
+    private static ArrayBufferWriter<byte> WriteToBuffer<TState>(TState state, Action<Utf8JsonWriter, TState> write, int sizeHint)
     {
-        var buffer = new ArrayBufferWriter<byte>(sizeHint);
+        var buffer = new ArrayBufferWriter<byte>(Math.Max(sizeHint, 256));
         using (var writer = new Utf8JsonWriter(buffer, _options))
         {
             write(writer, state);
         }
 
         buffer.Write("\n"u8);
-        return buffer.WrittenSpan.ToArray();
+        return buffer;
     }
 
     /// <summary>A string property, or JSON <c>null</c> where the value is absent (the canonical form keeps the key).</summary>

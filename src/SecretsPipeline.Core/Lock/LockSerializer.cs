@@ -18,7 +18,11 @@ public static class LockSerializer
 
     /// <summary>The canonical JSON of the lock, written without building a JSON tree first (verify and lock write every pin twice).</summary>
     private static byte[] Write(LockFile lockFile, bool includeSignatures) =>
-        CanonicalJson.Write((lockFile, includeSignatures), static (writer, state) => WriteLock(writer, state.lockFile, state.includeSignatures), 64 * 1024);
+        CanonicalJson.Write((lockFile, includeSignatures), static (writer, state) => WriteLock(writer, state.lockFile, state.includeSignatures), SizeHint(lockFile));
+
+    // About what a pin takes in the file (a static pin is ~230 bytes), so a large lock is written without regrowing.
+    private static int SizeHint(LockFile lockFile) =>
+        4096 + (256 * lockFile.Environments.Values.Sum(e => e.Secrets.Count));
 
     // Keys in ordinal order at every level, as CanonicalJson sorts a tree; absent optional fields are left out.
     private static void WriteLock(Utf8JsonWriter writer, LockFile lockFile, bool includeSignatures)
@@ -159,7 +163,7 @@ public static class LockSerializer
             }
         }
 
-        if (!Serialize(lockFile).AsSpan().SequenceEqual(bytes))
+        if (!CanonicalJson.WritesExactly(lockFile, static (writer, l) => WriteLock(writer, l, includeSignatures: true), bytes))
         {
             throw new SecretsPipelineException(
                 Codes.LockNotCanonical,

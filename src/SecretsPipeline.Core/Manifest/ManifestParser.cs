@@ -359,8 +359,21 @@ public static partial class ManifestParser
     private static string? OptionalScalar(YamlMapping entry, string key) =>
         Find(entry, key) is { } node ? Scalar(node, $"`{key}`").Value : null;
 
-    private static YamlNode? Find(YamlMapping mapping, string key) =>
-        mapping.Entries.FirstOrDefault(e => e.Key.Value == key).Value;
+    // A loop, not FirstOrDefault with a closure: a secret's entry is searched eight times, and a 10,000-secret
+    // manifest paid for 80,000 closures and enumerators.
+    private static YamlNode? Find(YamlMapping mapping, string key)
+    {
+        var entries = mapping.Entries;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (entries[i].Key.Value == key)
+            {
+                return entries[i].Value;
+            }
+        }
+
+        return null;
+    }
 
     private static YamlMapping Mapping(YamlNode node, string what) =>
         node as YamlMapping

@@ -13,6 +13,9 @@ internal sealed class YamlTreeReader
     // A manifest is four levels deep; the bound keeps a hostile file from exhausting the stack of this recursive reader.
     private const int MaxDepth = 64;
 
+    // Up to this many keys, duplicates are found by scanning the keys read so far.
+    private const int SmallMapping = 8;
+
     private readonly string _path;
     private readonly IParser _parser;
 
@@ -51,13 +54,15 @@ internal sealed class YamlTreeReader
     /// <summary>YAML forbids tabs for indentation, and the parser reports them at (1,1); find the real place first.</summary>
     private static void RejectTabIndentation(string path, string text)
     {
-        var lines = text.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        // Line by line on '\n' (as the parser counts lines), without splitting the text into strings.
+        var rest = text.AsSpan();
+        for (var i = 0; ; i++)
         {
-            var line = lines[i];
+            var end = rest.IndexOf('\n');
+            var line = end < 0 ? rest : rest[..end];
             for (var column = 0; column < line.Length && (line[column] == ' ' || line[column] == '\t'); column++)
             {
-                if (line[column] == '\t' && line.AsSpan(column).Trim().Length > 0)
+                if (line[column] == '\t' && line[column..].Trim().Length > 0)
                 {
                     throw new SecretsPipelineException(
                         Codes.ManifestSyntax,
@@ -65,6 +70,13 @@ internal sealed class YamlTreeReader
                         new SourceLocation(path, i + 1, column + 1));
                 }
             }
+
+            if (end < 0)
+            {
+                return;
+            }
+
+            rest = rest[(end + 1)..];
         }
     }
 
@@ -120,7 +132,9 @@ internal sealed class YamlTreeReader
         if (_parser.TryConsume<MappingStart>(out var mappingStart))
         {
             var entries = new List<KeyValuePair<YamlScalar, YamlNode>>();
-            var seen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
+
+            // Duplicates: a scan of the few keys of a secret's entry, a dictionary only for a long mapping (`secrets:`).
+            Dictionary<string, YamlScalar>? seen = null;
             while (!_parser.TryConsume<MappingEnd>(out _))
             {
                 if (ReadNode(depth + 1) is not YamlScalar key)
@@ -131,7 +145,16 @@ internal sealed class YamlTreeReader
                         At(mappingStart.Start));
                 }
 
-                if (seen.TryGetValue(key.Value, out var first))
+                if (entries.Count == SmallMapping)
+                {
+                    seen = new Dictionary<string, YamlScalar>(StringComparer.Ordinal);
+                    foreach (var (earlier, _) in entries)
+                    {
+                        seen.Add(earlier.Value, earlier);
+                    }
+                }
+
+                if (FirstDeclaration(entries, seen, key.Value) is { } first)
                 {
                     throw new SecretsPipelineException(
                         Codes.ManifestDuplicate,
@@ -139,7 +162,7 @@ internal sealed class YamlTreeReader
                         key.Location);
                 }
 
-                seen.Add(key.Value, key);
+                seen?.Add(key.Value, key);
                 entries.Add(new(key, ReadNode(depth + 1)));
             }
 
@@ -151,6 +174,24 @@ internal sealed class YamlTreeReader
             Codes.ManifestWrongType,
             "YAML anchors and aliases are not supported in secrets.yaml; write the value out.",
             At(current.Start));
+    }
+
+    private static YamlScalar? FirstDeclaration(List<KeyValuePair<YamlScalar, YamlNode>> entries, Dictionary<string, YamlScalar>? seen, string key)
+    {
+        if (seen is not null)
+        {
+            return seen.GetValueOrDefault(key);
+        }
+
+        foreach (var (earlier, _) in entries)
+        {
+            if (earlier.Value == key)
+            {
+                return earlier;
+            }
+        }
+
+        return null;
     }
 
     private SourceLocation At(Mark mark) => new(_path, (int)mark.Line, (int)mark.Column);
