@@ -30,13 +30,7 @@ public sealed partial class ActionTests(PackedToolFixture tool, ITestOutputHelpe
         await using var vault = await ArrangeAsync();
         var runner = Runner(vault);
 
-        var run = await runner.RunAsync(new Dictionary<string, string>
-        {
-            ["environment"] = Env,
-            ["address"] = vault.Vault.Address.ToString().TrimEnd('/'),
-            ["token"] = vault.Token,
-            ["outputs"] = "DB_PASSWORD",
-        });
+        var run = await runner.RunAsync(TokenInputs(vault, ("outputs", "DB_PASSWORD")));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal([new("DB_PASSWORD", _db), new("API_KEY", _api)], Sorted(ActionRunner.ParseRunnerFile(runner.EnvFile), "DB_PASSWORD", "API_KEY"));
@@ -117,14 +111,7 @@ public sealed partial class ActionTests(PackedToolFixture tool, ITestOutputHelpe
         await using var vault = await ArrangeAsync();
         var runner = Runner(vault);
 
-        var run = await runner.RunAsync(new Dictionary<string, string>
-        {
-            ["environment"] = Env,
-            ["address"] = vault.Vault.Address.ToString().TrimEnd('/'),
-            ["token"] = vault.Token,
-            ["export-env"] = "false",
-            ["outputs"] = "API_KEY",
-        });
+        var run = await runner.RunAsync(TokenInputs(vault, ("export-env", "false"), ("outputs", "API_KEY")));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Empty(ActionRunner.ParseRunnerFile(runner.EnvFile));
@@ -138,12 +125,7 @@ public sealed partial class ActionTests(PackedToolFixture tool, ITestOutputHelpe
         var runner = Runner(vault);
         vault.Vault.Faults.FailNext(10, 503, "/data/production/api");
 
-        var run = await runner.RunAsync(new Dictionary<string, string>
-        {
-            ["environment"] = Env,
-            ["address"] = vault.Vault.Address.ToString().TrimEnd('/'),
-            ["token"] = vault.Token,
-        });
+        var run = await runner.RunAsync(TokenInputs(vault));
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("::error title=secrets-pipeline::secrets-pipeline resolve failed (exit 1)", run.StdOut, StringComparison.Ordinal);
@@ -192,12 +174,7 @@ public sealed partial class ActionTests(PackedToolFixture tool, ITestOutputHelpe
         await vault.Cli.OkAsync("lock");
         var runner = Runner(vault);
 
-        var run = await runner.RunAsync(new Dictionary<string, string>
-        {
-            ["environment"] = Env,
-            ["address"] = vault.Vault.Address.ToString().TrimEnd('/'),
-            ["token"] = vault.Token,
-        });
+        var run = await runner.RunAsync(TokenInputs(vault));
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("SPL5002", run.StdErr, StringComparison.Ordinal);
@@ -256,6 +233,23 @@ public sealed partial class ActionTests(PackedToolFixture tool, ITestOutputHelpe
 
     private static string Unescape(string data) =>
         data.Replace("%0D", "\r", StringComparison.Ordinal).Replace("%0A", "\n", StringComparison.Ordinal).Replace("%25", "%", StringComparison.Ordinal);
+
+    /// <summary>The Action's inputs for a resolve of <see cref="Env"/> with a Vault token, and any others.</summary>
+    private static Dictionary<string, string> TokenInputs(VaultRepo vault, params (string Name, string Value)[] others)
+    {
+        var inputs = new Dictionary<string, string>
+        {
+            ["environment"] = Env,
+            ["address"] = vault.Vault.Address.ToString().TrimEnd('/'),
+            ["token"] = vault.Token,
+        };
+        foreach (var (name, value) in others)
+        {
+            inputs[name] = value;
+        }
+
+        return inputs;
+    }
 
     private ActionRunner Runner(VaultRepo vault) => new(tool, vault.Repo.Path, vault.Repo.Home, new Dictionary<string, string?>
     {

@@ -32,7 +32,8 @@ public sealed class NoResurrectionAttacks(PackedToolFixture tool, ITestOutputHel
             var secret = attack.Random.Next(EmbeddedRepo.SecretCount);
             var name = EmbeddedRepo.NameOf(secret);
             var tag = string.Create(CultureInfo.InvariantCulture, $"before-{round}");
-            await rig.Repo.Git.RunAsync("tag", tag);
+            // Release tags are annotated; rounds alternate, so both kinds of tag are replayed.
+            await (round % 2 == 0 ? rig.Repo.Git.RunAsync("tag", "-a", "-m", $"release {tag}", tag) : rig.Repo.Git.RunAsync("tag", tag));
             var oldLock = rig.Repo.ReadLock();
             var artifact = Path.Combine(scratch, $"artifact-{round}.lock.json");
             await File.WriteAllBytesAsync(artifact, oldLock);

@@ -36,30 +36,38 @@ public static class EcdsaKeys
                 $"no signing key at {home.SigningKey}; run `secrets-pipeline init` (or set {SecretsPipelineHome.Variable} to the folder that holds it).");
         }
 
+        var pem = File.ReadAllText(home.SigningKey);
         var key = ECDsa.Create();
-        key.ImportFromPem(File.ReadAllText(home.SigningKey));
+        if (SingleBlock(pem, "PRIVATE KEY") is { } der)
+        {
+            key.ImportPkcs8PrivateKey(der, out var read);
+            RequireWhole(der, read);
+        }
+        else
+        {
+            key.ImportFromPem(pem);
+        }
+
         return key;
     }
 
-    private const string PublicKeyHeader = "-----BEGIN PUBLIC KEY-----";
-    private const string PublicKeyFooter = "-----END PUBLIC KEY-----";
-
     /// <summary>
-    /// The DER of the one <c>PUBLIC KEY</c> block of the usual key file (what <see cref="EnsureSigningKey"/> writes),
-    /// or null for anything else, which then goes through <see cref="AsymmetricAlgorithm.ImportFromPem"/>. The shortcut
-    /// exists for speed: ImportFromPem's general PEM search cost every verify and resolve about 11 ms in a fresh
-    /// process, decoding the block here and importing the DER about 2.
+    /// The DER of the one <paramref name="label"/> block of a key file as <see cref="EnsureSigningKey"/> writes it, or
+    /// null for anything else, which then goes through <see cref="AsymmetricAlgorithm.ImportFromPem"/>. The shortcut
+    /// exists for speed: ImportFromPem's general PEM search cost every command that reads a key about 11 ms in a
+    /// fresh process, decoding the block here and importing the DER about 2.
     /// </summary>
-    private static byte[]? SinglePublicKeyBlock(string pem)
+    private static byte[]? SingleBlock(string pem, string label)
     {
+        var header = $"-----BEGIN {label}-----";
         var begin = pem.IndexOf("-----BEGIN ", StringComparison.Ordinal);
-        if (begin < 0 || begin != pem.LastIndexOf("-----BEGIN ", StringComparison.Ordinal) || string.CompareOrdinal(pem, begin, PublicKeyHeader, 0, PublicKeyHeader.Length) != 0)
+        if (begin < 0 || begin != pem.LastIndexOf("-----BEGIN ", StringComparison.Ordinal) || string.CompareOrdinal(pem, begin, header, 0, header.Length) != 0)
         {
             return null;
         }
 
-        var body = begin + PublicKeyHeader.Length;
-        var end = pem.IndexOf(PublicKeyFooter, body, StringComparison.Ordinal);
+        var body = begin + header.Length;
+        var end = pem.IndexOf($"-----END {label}-----", body, StringComparison.Ordinal);
         if (end < 0)
         {
             return null;
@@ -75,19 +83,24 @@ public static class EcdsaKeys
         }
     }
 
+    private static void RequireWhole(byte[] der, int read)
+    {
+        if (read != der.Length)
+        {
+            throw new CryptographicException("trailing bytes after the key");
+        }
+    }
+
     /// <summary>Reads a public key from PEM text; the source names where it came from for the error message.</summary>
     public static ECDsa LoadPublic(string pem, string source)
     {
         var key = ECDsa.Create();
         try
         {
-            if (SinglePublicKeyBlock(pem) is { } der)
+            if (SingleBlock(pem, "PUBLIC KEY") is { } der)
             {
                 key.ImportSubjectPublicKeyInfo(der, out var read);
-                if (read != der.Length)
-                {
-                    throw new CryptographicException("trailing bytes after the public key");
-                }
+                RequireWhole(der, read);
             }
             else
             {

@@ -21,14 +21,17 @@ public sealed class Git(string workingDirectory)
         }
     }
 
-    /// <summary>Stages everything, commits, and tags the commit when <paramref name="tag"/> is given.</summary>
+    /// <summary>
+    /// Stages everything, commits, and tags the commit when <paramref name="tag"/> is given: an annotated tag, as
+    /// releases are tagged (`git tag -a`), so every `--at TAG` in these tests reads through a tag object.
+    /// </summary>
     public async Task CommitAsync(string message, string? tag = null)
     {
         await RunAsync("add", "-A");
         await RunAsync("commit", "-q", "-m", message);
         if (tag is not null)
         {
-            await RunAsync("tag", tag);
+            await RunAsync("tag", "-a", "-m", $"release {tag}", tag);
         }
     }
 
