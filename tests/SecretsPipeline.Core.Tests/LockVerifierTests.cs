@@ -357,6 +357,41 @@ public class LocalTrustSourceTests
         }
 
         [Fact]
+        public void LoadsTheSigningKeyItCreated()
+        {
+            using var signing = new SigningHome();
+            using var loaded = EcdsaKeys.LoadPrivate(signing.Home);
+
+            Assert.Equal(signing.Signer.KeyId, EcdsaKeys.KeyId(loaded));
+        }
+
+        public static TheoryData<string> NotAP256PrivateKey()
+        {
+            using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+            using var p256 = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            return new TheoryData<string>
+            {
+                "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+                p384.ExportPkcs8PrivateKeyPem(),
+                p256.ExportSubjectPublicKeyInfoPem(),
+                "not a key at all\n",
+            };
+        }
+
+        [Theory]
+        [MemberData(nameof(NotAP256PrivateKey))]
+        public void RefusesASigningKeyThatIsNotAP256PrivateKeyWithSpl2011(string pem)
+        {
+            using var signing = new SigningHome();
+            File.WriteAllText(signing.Home.SigningKey, pem);
+
+            var ex = Assert.Throws<SecretsPipelineException>(() => EcdsaKeys.LoadPrivate(signing.Home));
+
+            Assert.Same(Codes.SigningKeyInvalid, ex.Code);
+            Assert.Equal(signing.Home.SigningKey, ex.Location?.Path);
+        }
+
+        [Fact]
         public void TrustsNothingInAnEmptyHome()
         {
             using var temp = new TempDirectory();

@@ -35,6 +35,7 @@ public static class Codes
     public static readonly ErrorCode LockMissingPin = new("SPL2008", ExitCodes.LockOutOfDate, "an environment or secret has no pin");
     public static readonly ErrorCode SigningKeyMissing = new("SPL2009", ExitCodes.Usage, "no signing key: run `secrets-pipeline init`");
     public static readonly ErrorCode TrustKeyInvalid = new("SPL2010", ExitCodes.Usage, "a trusted key is not a valid public key");
+    public static readonly ErrorCode SigningKeyInvalid = new("SPL2011", ExitCodes.Usage, "the signing key is not a valid ECDSA P-256 private key");
 
     // 3xxx: stores
     public static readonly ErrorCode SecretNotFound = new("SPL3001", ExitCodes.Failed, "the secret does not exist in the store");

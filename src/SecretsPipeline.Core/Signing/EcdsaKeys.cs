@@ -38,17 +38,35 @@ public static class EcdsaKeys
 
         var pem = File.ReadAllText(home.SigningKey);
         var key = ECDsa.Create();
-        if (SingleBlock(pem, "PRIVATE KEY") is { } der)
+        try
         {
-            key.ImportPkcs8PrivateKey(der, out var read);
-            RequireWhole(der, read);
-        }
-        else
-        {
-            key.ImportFromPem(pem);
-        }
+            if (SingleBlock(pem, "PRIVATE KEY") is { } der)
+            {
+                key.ImportPkcs8PrivateKey(der, out var read);
+                RequireWhole(der, read);
+            }
+            else
+            {
+                // Whatever ImportFromPem takes, a public key included; exporting the private part refuses that one.
+                key.ImportFromPem(pem);
+                _ = key.ExportParameters(includePrivateParameters: true);
+            }
 
-        return key;
+            if (key.KeySize != 256)
+            {
+                throw new CryptographicException("not a P-256 key");
+            }
+
+            return key;
+        }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+        {
+            key.Dispose();
+            throw new SecretsPipelineException(
+                Codes.SigningKeyInvalid,
+                "the signing key is not a PEM ECDSA P-256 private key; restore it from your backup, or move it aside and run `secrets-pipeline init` to create a new one (then share the new signing-key.pub.pem with whoever verifies your locks).",
+                new SourceLocation(home.SigningKey));
+        }
     }
 
     /// <summary>
@@ -104,7 +122,9 @@ public static class EcdsaKeys
             }
             else
             {
+                // Whatever ImportFromPem takes, a public key included; exporting the private part refuses that one.
                 key.ImportFromPem(pem);
+                _ = key.ExportParameters(includePrivateParameters: true);
             }
 
             if (key.KeySize != 256)
