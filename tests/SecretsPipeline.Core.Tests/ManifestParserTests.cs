@@ -59,6 +59,9 @@ public class ManifestParserTests
             { "duplicate top-level key", Header + "  A: { ref: \"secret/a#k\" }\nversion: 1\n", "SPL1006", 8, 1, "'version' is declared twice" },
             { "secret name with a dash", Header + "  db-password: { ref: \"secret/a#k\" }\n", "SPL1007", 7, 3, "not a valid variable name" },
             { "secret name starting with a digit", Header + "  9LIVES: { ref: \"secret/a#k\" }\n", "SPL1007", 7, 3, "not a valid variable name" },
+            { "secret name ending in a line break (a regex's `$` let it through)", Header + "  \"DB\\n\": { ref: \"secret/a#k\" }\n", "SPL1007", 7, 3, "not a valid variable name" },
+            { "store name starting with a dash", "version: 1\nstores:\n  -dev: { type: local }\nenvironments:\n  development: { store: -dev }\n", "SPL1007", 3, 3, "store name '-dev'" },
+            { "environment name with a dot", "version: 1\nstores:\n  dev: { type: local }\nenvironments:\n  dev.eu: { store: dev }\n", "SPL1007", 5, 3, "environment name 'dev.eu'" },
             { "invalid dynamic field name", Header + "  DB: { dynamic: database/creds/app, fields: [user-name] }\n", "SPL1007", 7, 47, "field 'user-name'" },
             { "unknown store type", "version: 1\nstores:\n  dev: { type: consul }\nenvironments:\n  development: { store: dev }\n", "SPL1008", 3, 16, "use one of: local, vault" },
             { "both ref and dynamic", Header + "  DB: { ref: \"secret/a#k\", dynamic: database/creds/app }\n", "SPL1009", 7, 7, "exactly one of" },
@@ -74,6 +77,8 @@ public class ManifestParserTests
             { "environment without store among several", "version: 1\nstores:\n  a: { type: local }\n  b: { type: local }\nenvironments:\n  dev: {}\n", "SPL1011", 6, 8, "has no `store`" },
             { "unknown placeholder ${foo}", Header + "  DB: { ref: \"secret/${foo}/a#k\" }\n", "SPL1012", 7, 14, "'${foo}'" },
             { "placeholder in the wrong case", Header + "  DB: { ref: \"secret/${ENV}/a#k\" }\n", "SPL1012", 7, 14, "'${ENV}'" },
+            { "a good placeholder, then an unknown one", Header + "  DB: { ref: \"secret/${env}/${foo}#k\" }\n", "SPL1012", 7, 14, "'${foo}'" },
+            { "empty placeholder", Header + "  DB: { ref: \"secret/${}/a#k\" }\n", "SPL1012", 7, 14, "'${}'" },
             { "unterminated placeholder", Header + "  DB: { ref: \"secret/${env/a#k\" }\n", "SPL1012", 7, 14, "'${env/a#k'" },
             { "bad ttl", Header + "  DB: { dynamic: database/creds/app, ttl: 1x }\n", "SPL1013", 7, 43, "`ttl: 1x` is not a duration" },
             { "zero ttl", Header + "  DB: { dynamic: database/creds/app, ttl: 0 }\n", "SPL1013", 7, 43, "`ttl: 0` is not a duration" },
@@ -269,6 +274,21 @@ public class ManifestParserTests
             Assert.Equal(["AWS_ACCESS_KEY", "AWS_SECRET_KEY"], aws.OutputNames);
             Assert.Equal(TimeSpan.FromMinutes(15), aws.Ttl);
             Assert.Equal(TimeSpan.FromMinutes(90), aws.MaxTtl);
+        }
+
+        [Fact]
+        public void AcceptsEveryCharacterTheNameRulesAllow()
+        {
+            var yaml = "version: 1\nstores:\n  9-dev_1: { type: local }\nenvironments:\n  eu-west_2: { store: 9-dev_1 }\nsecrets:\n"
+                + "  _Db9: { ref: \"secret/${env}/a#k\" }\n"
+                + "  z: { dynamic: database/creds/app, fields: [user_1, Pass9] }\n";
+
+            var manifest = ManifestParser.Parse(Path, yaml);
+
+            Assert.Equal(["9-dev_1"], manifest.Stores.Keys);
+            Assert.Equal(["eu-west_2"], manifest.Environments.Keys);
+            Assert.Equal(["_Db9", "z"], manifest.Secrets.Select(s => s.Name));
+            Assert.Equal(["user_1", "Pass9"], manifest.Secrets[1].Fields);
         }
 
         [Fact]

@@ -56,7 +56,12 @@ internal static class VerifyCommand
         }
 
         var problems = findings.Where(f => !f.IsWarning).ToArray();
-        var pins = environments.Sum(e => lockFile.Environments[e].Secrets.Count);
+        var pins = 0;
+        foreach (var name in environments)
+        {
+            pins += lockFile.Environments[name].Secrets.Count;
+        }
+
         if (context.Json)
         {
             context.Output.WriteJson(new JsonObject

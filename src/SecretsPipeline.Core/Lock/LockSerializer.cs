@@ -21,8 +21,16 @@ public static class LockSerializer
         CanonicalJson.Write((lockFile, includeSignatures), static (writer, state) => WriteLock(writer, state.lockFile, state.includeSignatures), SizeHint(lockFile));
 
     // About what a pin takes in the file (a static pin is ~230 bytes), so a large lock is written without regrowing.
-    private static int SizeHint(LockFile lockFile) =>
-        4096 + (256 * lockFile.Environments.Values.Sum(e => e.Secrets.Count));
+    private static int SizeHint(LockFile lockFile)
+    {
+        var pins = 0;
+        foreach (var environment in lockFile.Environments.Values)
+        {
+            pins += environment.Secrets.Count;
+        }
+
+        return 4096 + (256 * pins);
+    }
 
     // Keys in ordinal order at every level, as CanonicalJson sorts a tree; absent optional fields are left out.
     private static void WriteLock(Utf8JsonWriter writer, LockFile lockFile, bool includeSignatures)
@@ -57,7 +65,9 @@ public static class LockSerializer
         if (includeSignatures)
         {
             writer.WriteStartArray("signatures");
-            foreach (var signature in lockFile.Signatures.OrderBy(s => s.KeyId, StringComparer.Ordinal))
+            var signatures = lockFile.Signatures.ToArray();
+            Array.Sort(signatures, static (a, b) => string.CompareOrdinal(a.KeyId, b.KeyId));
+            foreach (var signature in signatures)
             {
                 writer.WriteStartObject();
                 writer.WriteStringOrNull("algorithm", signature.Algorithm);
@@ -190,19 +200,22 @@ public static class LockSerializer
 
         var digest = String(path, Get(top, "manifest_digest"), "manifest_digest");
         var environments = new Dictionary<string, EnvironmentLock>(StringComparer.Ordinal);
-        foreach (var (name, node) in Map(path, Get(top, "environments"), "environments"))
+        foreach (var entry in Map(path, Get(top, "environments"), "environments"))
         {
-            var environment = Object(path, node, $"environment '{name}'", _environmentFields);
+            var name = entry.Name;
+            var environment = Object(path, entry.Value, $"environment '{name}'", _environmentFields);
             var store = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (key, value) in Map(path, Get(environment, "store"), $"environment '{name}' store"))
+            foreach (var setting in Map(path, Get(environment, "store"), $"environment '{name}' store"))
             {
-                store[key] = String(path, value, $"store.{key}");
+                var key = setting.Name;
+                store[key] = String(path, setting.Value, $"store.{key}");
             }
 
             var secrets = new Dictionary<string, SecretPin>(StringComparer.Ordinal);
-            foreach (var (secretName, pinNode) in Map(path, Get(environment, "secrets"), $"environment '{name}' secrets"))
+            foreach (var secret in Map(path, Get(environment, "secrets"), $"environment '{name}' secrets"))
             {
-                secrets[secretName] = PinFromJson(path, $"{name}.{secretName}", pinNode);
+                var secretName = secret.Name;
+                secrets[secretName] = PinFromJson(path, $"{name}.{secretName}", secret.Value);
             }
 
             environments[name] = new EnvironmentLock(store, secrets);
@@ -305,8 +318,12 @@ public static class LockSerializer
         return obj;
     }
 
-    /// <summary>An object used as a map from names to values, each name at most once.</summary>
-    private static List<(string Name, JsonElement Value)> Map(string path, JsonElement? node, string what)
+    /// <summary>
+    /// An object used as a map from names to values, each name at most once. Checked in one pass and then enumerated by
+    /// the caller, rather than copied into a list of name/element pairs: that list's code is not in any ReadyToRun image
+    /// and cost every command that reads the lock its JIT time.
+    /// </summary>
+    private static JsonElement.ObjectEnumerator Map(string path, JsonElement? node, string what)
     {
         if (node is not { ValueKind: JsonValueKind.Object } obj)
         {
@@ -314,18 +331,15 @@ public static class LockSerializer
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var entries = new List<(string, JsonElement)>();
         foreach (var property in obj.EnumerateObject())
         {
             if (!names.Add(property.Name))
             {
                 throw Malformed(path);
             }
-
-            entries.Add((property.Name, property.Value));
         }
 
-        return entries;
+        return obj.EnumerateObject();
     }
 
     /// <summary>A field's value, or null where it is absent or JSON <c>null</c>.</summary>
@@ -343,7 +357,7 @@ public static class LockSerializer
     /// <summary>A key from the file as a message may show it: one line (a diagnostic is one line), and not a page long.</summary>
     private static string Printable(string key)
     {
-        var shown = new string([.. key.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085' ? '?' : c)]);
+        var shown = Diagnostic.OneLine(key);
         return shown.Length > 80 ? shown[..80] + "…" : shown;
     }
 

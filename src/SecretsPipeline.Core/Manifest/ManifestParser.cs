@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using SecretsPipeline.Core.Errors;
 
 namespace SecretsPipeline.Core.Manifest;
@@ -7,7 +6,7 @@ namespace SecretsPipeline.Core.Manifest;
 /// Parses and validates <c>secrets.yaml</c> (design §3). The first mistake found is thrown as a
 /// <see cref="SecretsPipelineException"/> with file, line, column and what to write instead.
 /// </summary>
-public static partial class ManifestParser
+public static class ManifestParser
 {
     public const string DefaultStoreType = "local";
 
@@ -98,9 +97,14 @@ public static partial class ManifestParser
             }
 
             CheckKeys(entry, ["type", .. allowed], $"a store of type '{type}'");
-            var settings = entry.Entries
-                .Where(e => e.Key.Value != "type")
-                .ToDictionary(e => e.Key.Value, e => Scalar(e.Value, $"`{e.Key.Value}`").Value, StringComparer.Ordinal);
+            var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (settingKey, settingValue) in entry.Entries)
+            {
+                if (settingKey.Value != "type")
+                {
+                    settings[settingKey.Value] = Scalar(settingValue, $"`{settingKey.Value}`").Value;
+                }
+            }
             stores[key.Value] = new StoreDefinition(key.Value, type, settings, key.Location);
         }
 
@@ -174,7 +178,7 @@ public static partial class ManifestParser
 
         foreach (var (key, value) in Mapping(node, "`secrets`").Entries)
         {
-            if (!VariableName().IsMatch(key.Value))
+            if (!IsVariableName(key.Value))
             {
                 throw new SecretsPipelineException(
                     Codes.ManifestBadName,
@@ -275,7 +279,7 @@ public static partial class ManifestParser
         return list.Items.Select(item =>
         {
             var field = Scalar(item, "a field");
-            return FieldName().IsMatch(field.Value)
+            return IsFieldName(field.Value)
                 ? field.Value
                 : throw new SecretsPipelineException(Codes.ManifestBadName, $"secret '{key.Value}': field '{field.Value}' must be letters, digits and '_'.", field.Location);
         }).ToArray();
@@ -303,15 +307,22 @@ public static partial class ManifestParser
 
     private static void CheckPlaceholders(YamlScalar scalar)
     {
-        foreach (Match match in Placeholder().Matches(scalar.Value))
+        // Each `${` up to the next `}` (or the end of the text) is a placeholder, and `${env}` is the only one.
+        var text = scalar.Value;
+        for (var start = text.IndexOf("${", StringComparison.Ordinal); start >= 0; start = text.IndexOf("${", start, StringComparison.Ordinal))
         {
-            if (match.Value != "${env}")
+            var close = text.IndexOf('}', start + 2);
+            var end = close < 0 ? text.Length : close + 1;
+            var placeholder = text[start..end];
+            if (placeholder != "${env}")
             {
                 throw new SecretsPipelineException(
                     Codes.ManifestBadPlaceholder,
-                    $"unknown placeholder '{match.Value}'; the only placeholder is ${{env}} (the environment's name).",
+                    $"unknown placeholder '{placeholder}'; the only placeholder is ${{env}} (the environment's name).",
                     scalar.Location);
             }
+
+            start = end;
         }
     }
 
@@ -333,7 +344,7 @@ public static partial class ManifestParser
 
     private static void CheckName(YamlScalar key, string what)
     {
-        if (!Name().IsMatch(key.Value))
+        if (!IsName(key.Value))
         {
             throw new SecretsPipelineException(
                 Codes.ManifestBadName,
@@ -402,15 +413,45 @@ public static partial class ManifestParser
         return longer.AsSpan(skip + 1).SequenceEqual(shorter.AsSpan(skip));
     }
 
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex VariableName();
+    // Plain loops rather than regular expressions: these run for every name in the manifest, and a regex's first use
+    // costs a fresh process more (loading and JIT-compiling the regex engine's search code) than all the matching.
 
-    [GeneratedRegex(@"^[A-Za-z0-9_]+$")]
-    private static partial Regex FieldName();
+    /// <summary>A secret name: a letter or '_', then letters, digits and '_' (usable as an environment variable).</summary>
+    private static bool IsVariableName(string text) =>
+        text.Length > 0 && (char.IsAsciiLetter(text[0]) || text[0] == '_') && AllWordCharacters(text, 1);
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
-    private static partial Regex Name();
+    /// <summary>A dynamic secret's field: letters, digits and '_'.</summary>
+    private static bool IsFieldName(string text) => text.Length > 0 && AllWordCharacters(text, 0);
 
-    [GeneratedRegex(@"\$\{[^}]*\}?")]
-    private static partial Regex Placeholder();
+    /// <summary>A store or environment name: a letter or digit, then letters, digits, '_' and '-'.</summary>
+    private static bool IsName(string text)
+    {
+        if (text.Length == 0 || !char.IsAsciiLetterOrDigit(text[0]))
+        {
+            return false;
+        }
+
+        for (var i = 1; i < text.Length; i++)
+        {
+            if (!char.IsAsciiLetterOrDigit(text[i]) && text[i] != '_' && text[i] != '-')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool AllWordCharacters(string text, int from)
+    {
+        for (var i = from; i < text.Length; i++)
+        {
+            if (!char.IsAsciiLetterOrDigit(text[i]) && text[i] != '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
