@@ -37,4 +37,13 @@ public class DiagnosticTests
 
         Assert.Equal("odd?dir/secrets.yaml: error SPL1015: file not found", diagnostic);
     }
+
+    [Fact]
+    public void KeepsAnExceptionMessageOnOneLineForEveryConsumer()
+    {
+        // Found by the reliability manifest fuzzer: a placeholder quoted from the input held a line break.
+        var ex = new SecretsPipelineException(Codes.ManifestBadPlaceholder, "unknown placeholder '${e\nv}'; the only placeholder is ${env}.");
+
+        Assert.Equal("unknown placeholder '${e?v}'; the only placeholder is ${env}.", ex.Message);
+    }
 }

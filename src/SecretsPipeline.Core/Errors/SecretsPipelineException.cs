@@ -2,12 +2,14 @@ namespace SecretsPipeline.Core.Errors;
 
 /// <summary>
 /// An expected failure: bad input, a refused resolve, a store that said no. It becomes one diagnostic line
-/// (<c>path(line,col): error SPLnnnn: message</c>). Messages name secrets and versions, never values.
+/// (<c>path(line,col): error SPLnnnn: message</c>). Messages name secrets and versions, never values, and are one
+/// line: a line break or other control character quoted from the input is shown as '?' (see <see cref="Diagnostic.OneLine"/>),
+/// wherever the message goes (a terminal, a job summary, a commit status, JSON).
 /// </summary>
 public class SecretsPipelineException : Exception
 {
     public SecretsPipelineException(ErrorCode code, string message, SourceLocation? location = null, Exception? inner = null)
-        : base(message, inner)
+        : base(Diagnostic.OneLine(message), inner)
     {
         Code = code;
         Location = location;
