@@ -329,6 +329,46 @@ public class LocalTrustSourceTests
             Assert.Equal(second.Signer.KeyId, await VerifyAsync(await SignAsync(second), trust));
         }
 
+        // `openssl ecparam -genkey` style files carry an EC PARAMETERS block too; two blocks take ImportFromPem's path,
+        // which refused every public key there (it asked the key for a private part).
+        private const string EcParameters = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n";
+
+        [Fact]
+        public async Task TrustsAKeyFileThatAlsoHoldsEcParameters()
+        {
+            using var first = new SigningHome();
+            using var second = new SigningHome();
+
+            using var trust = LocalTrustSource.Load(first.Home, [EcParameters + second.PublicKeyPem], null);
+
+            Assert.Equal(second.Signer.KeyId, await VerifyAsync(await SignAsync(second), trust));
+        }
+
+        [Fact]
+        public void RefusesAPrivateKeyGivenAsATrustedKey()
+        {
+            using var signing = new SigningHome();
+            var privatePem = File.ReadAllText(signing.Home.SigningKey);
+
+            foreach (var pem in new[] { privatePem, EcParameters + privatePem })
+            {
+                var ex = Assert.Throws<SecretsPipelineException>(() => LocalTrustSource.Load(signing.Home, [pem], null));
+                Assert.Same(Codes.TrustKeyInvalid, ex.Code);
+            }
+        }
+
+        [Fact]
+        public void LoadsASec1SigningKeyWithEcParameters()
+        {
+            using var signing = new SigningHome();
+            using var original = EcdsaKeys.LoadPrivate(signing.Home);
+            File.WriteAllText(signing.Home.SigningKey, EcParameters + original.ExportECPrivateKeyPem());
+
+            using var loaded = EcdsaKeys.LoadPrivate(signing.Home);
+
+            Assert.Equal(signing.Signer.KeyId, EcdsaKeys.KeyId(loaded));
+        }
+
         public static TheoryData<string> NotOneP256PublicKey()
         {
             using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);

@@ -36,20 +36,51 @@ public static class EcdsaKeys
                 $"no signing key at {home.SigningKey}; run `secrets-pipeline init` (or set {SecretsPipelineHome.Variable} to the folder that holds it).");
         }
 
-        var pem = File.ReadAllText(home.SigningKey);
+        return Import(File.ReadAllText(home.SigningKey), privateKey: true)
+            ?? throw new SecretsPipelineException(
+                Codes.SigningKeyInvalid,
+                "the signing key is not a PEM ECDSA P-256 private key; restore it from your backup, or move it aside and run `secrets-pipeline init` to create a new one (then share the new signing-key.pub.pem with whoever verifies your locks).",
+                new SourceLocation(home.SigningKey));
+    }
+
+    /// <summary>Reads a public key from PEM text; the source names where it came from for the error message.</summary>
+    public static ECDsa LoadPublic(string pem, string source) =>
+        Import(pem, privateKey: false)
+        ?? throw new SecretsPipelineException(
+            Codes.TrustKeyInvalid,
+            $"trusted key from {source} is not a PEM ECDSA P-256 public key; pass the contents of a signing-key.pub.pem.");
+
+    /// <summary>
+    /// One P-256 key from PEM text, private (PKCS#8 or SEC1) or public (SubjectPublicKeyInfo), or null when the text
+    /// holds no such key, another curve or algorithm, several keys, or the other kind of key.
+    /// </summary>
+    private static ECDsa? Import(string pem, bool privateKey)
+    {
         var key = ECDsa.Create();
         try
         {
-            if (SingleBlock(pem, "PRIVATE KEY") is { } der)
+            if (SingleBlock(pem, privateKey ? "PRIVATE KEY" : "PUBLIC KEY") is { } der)
             {
-                key.ImportPkcs8PrivateKey(der, out var read);
+                int read;
+                if (privateKey)
+                {
+                    key.ImportPkcs8PrivateKey(der, out read);
+                }
+                else
+                {
+                    key.ImportSubjectPublicKeyInfo(der, out read);
+                }
+
                 RequireWhole(der, read);
             }
             else
             {
-                // Whatever ImportFromPem takes, a public key included; exporting the private part refuses that one.
+                // Whatever ImportFromPem takes (other labels, extra blocks such as EC PARAMETERS), then the right kind.
                 key.ImportFromPem(pem);
-                _ = key.ExportParameters(includePrivateParameters: true);
+                if (HasPrivatePart(key) != privateKey)
+                {
+                    throw new CryptographicException(privateKey ? "a public key where the private key belongs" : "a private key given as a trusted key");
+                }
             }
 
             if (key.KeySize != 256)
@@ -62,10 +93,20 @@ public static class EcdsaKeys
         catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             key.Dispose();
-            throw new SecretsPipelineException(
-                Codes.SigningKeyInvalid,
-                "the signing key is not a PEM ECDSA P-256 private key; restore it from your backup, or move it aside and run `secrets-pipeline init` to create a new one (then share the new signing-key.pub.pem with whoever verifies your locks).",
-                new SourceLocation(home.SigningKey));
+            return null;
+        }
+    }
+
+    private static bool HasPrivatePart(ECDsa key)
+    {
+        try
+        {
+            _ = key.ExportParameters(includePrivateParameters: true);
+            return true;
+        }
+        catch (CryptographicException)
+        {
+            return false;
         }
     }
 
@@ -106,40 +147,6 @@ public static class EcdsaKeys
         if (read != der.Length)
         {
             throw new CryptographicException("trailing bytes after the key");
-        }
-    }
-
-    /// <summary>Reads a public key from PEM text; the source names where it came from for the error message.</summary>
-    public static ECDsa LoadPublic(string pem, string source)
-    {
-        var key = ECDsa.Create();
-        try
-        {
-            if (SingleBlock(pem, "PUBLIC KEY") is { } der)
-            {
-                key.ImportSubjectPublicKeyInfo(der, out var read);
-                RequireWhole(der, read);
-            }
-            else
-            {
-                // Whatever ImportFromPem takes, a public key included; exporting the private part refuses that one.
-                key.ImportFromPem(pem);
-                _ = key.ExportParameters(includePrivateParameters: true);
-            }
-
-            if (key.KeySize != 256)
-            {
-                throw new CryptographicException("not a P-256 key");
-            }
-
-            return key;
-        }
-        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
-        {
-            key.Dispose();
-            throw new SecretsPipelineException(
-                Codes.TrustKeyInvalid,
-                $"trusted key from {source} is not a PEM ECDSA P-256 public key; pass the contents of a signing-key.pub.pem.");
         }
     }
 }
