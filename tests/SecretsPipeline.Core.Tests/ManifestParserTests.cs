@@ -113,6 +113,8 @@ public class ManifestParserTests
         [Theory]
         [InlineData("deep flow nesting", "version: 1\nsecrets: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n")]
         [InlineData("a percent sign opening a flow mapping's content", "version: 1\nstores: {}\nenvironments: {%\nsecrets: {}\n")]
+        [InlineData("a tag that is not a URI (found by the full fuzz run)", "!!binary!!binaryversion:] 1\nsecrets: {}\n")]
+        [InlineData("a tag that is not a URI on a value", "version: 1\nsecrets: !!x] 1\n")]
         public void RejectsHostileYamlWithASyntaxError(string scenario, string yaml)
         {
             var ex = Assert.Throws<SecretsPipelineException>(() => ManifestParser.Parse(Path, yaml));

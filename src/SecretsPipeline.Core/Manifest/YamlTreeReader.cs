@@ -41,6 +41,14 @@ internal sealed class YamlTreeReader
                 $"invalid YAML: {message}. Check indentation and quoting near this position.",
                 new SourceLocation(path, (int)ex.Start.Line, (int)ex.Start.Column));
         }
+        catch (ArgumentException)
+        {
+            // YamlDotNet's tag handling throws this, without a position, for a tag it cannot make a URI of (e.g. `!!a!!b`).
+            throw new SecretsPipelineException(
+                Codes.ManifestSyntax,
+                "invalid YAML: a tag (`!name` or `!!name`) is malformed. secrets.yaml needs no tags; remove it, or quote the value it stands before.",
+                reader._parser.Current is { } current ? reader.At(current.Start) : new SourceLocation(path));
+        }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner throws this, without a position, on some malformed flow collections (e.g. `{%`).
