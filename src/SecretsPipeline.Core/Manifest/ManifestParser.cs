@@ -105,6 +105,7 @@ public static class ManifestParser
                     settings[settingKey.Value] = Scalar(settingValue, $"`{settingKey.Value}`").Value;
                 }
             }
+
             stores[key.Value] = new StoreDefinition(key.Value, type, settings, key.Location);
         }
 

@@ -43,7 +43,7 @@ internal sealed class YamlTreeReader
         }
         catch (ArgumentException)
         {
-            // YamlDotNet's tag handling throws this, without a position, for a tag it cannot make a URI of (e.g. `!!a!!b`).
+            // YamlDotNet's tag handling throws this, without a position, for a tag it cannot make a URI of (e.g. `!!x]`).
             throw new SecretsPipelineException(
                 Codes.ManifestSyntax,
                 "invalid YAML: a tag (`!name` or `!!name`) is malformed. secrets.yaml needs no tags; remove it, or quote the value it stands before.",
