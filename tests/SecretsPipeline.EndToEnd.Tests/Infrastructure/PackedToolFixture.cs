@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SecretsPipeline.Testing;
 using Xunit;
 
 namespace SecretsPipeline.EndToEnd.Tests.Infrastructure;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Security;
-using SecretsPipeline.MSBuild.Tests.Support;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.MSBuild.Tests.EndToEnd;
 
