@@ -1,5 +1,5 @@
 using SecretsPipeline.Core.IO;
-using SecretsPipeline.Core.Tests.Support;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.Core.Tests;
 
@@ -11,7 +11,7 @@ public class AtomicFileTests
         public void Removes_the_temporary_file_a_killed_writer_left_beside_the_same_target()
         {
             // Found by the reliability suite: a resolve --out SIGKILLed between write and rename left a copy of the values.
-            using var temp = new TempDirectory();
+            using var temp = new TempDirectory("spl-tests-");
             var target = temp.Combine("deploy.env");
             var stale = temp.Combine($".deploy.env.{Guid.NewGuid():N}{AtomicFile.TempSuffix}");
             File.WriteAllText(stale, "API_KEY=from a killed resolve\n");
@@ -26,7 +26,7 @@ public class AtomicFileTests
         [Fact]
         public void Keeps_a_temporary_file_a_live_writer_holds_and_files_of_other_targets()
         {
-            using var temp = new TempDirectory();
+            using var temp = new TempDirectory("spl-tests-");
             var live = temp.Combine($".deploy.env.{Guid.NewGuid():N}{AtomicFile.TempSuffix}");
             var other = temp.Combine($".other.env.{Guid.NewGuid():N}{AtomicFile.TempSuffix}");
             var lookalike = temp.Combine($".deploy.env.not-a-guid{AtomicFile.TempSuffix}");

@@ -5,8 +5,8 @@ using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.Manifest;
 using SecretsPipeline.Core.Signing;
 using SecretsPipeline.Core.Stores;
-using SecretsPipeline.Core.Tests.Support;
 using SecretsPipeline.Stores.Local;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.Core.Tests;
 
@@ -16,7 +16,7 @@ namespace SecretsPipeline.Core.Tests;
 /// </summary>
 internal sealed class LocalStoreScratch : IDisposable
 {
-    private readonly TempDirectory _directory = new();
+    private readonly TempDirectory _directory = new("spl-tests-");
 
     public LocalStoreScratch()
     {

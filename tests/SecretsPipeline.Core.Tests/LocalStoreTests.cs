@@ -4,8 +4,8 @@ using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.Manifest;
 using SecretsPipeline.Core.Signing;
 using SecretsPipeline.Core.Stores;
-using SecretsPipeline.Core.Tests.Support;
 using SecretsPipeline.Stores.Local;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.Core.Tests;
 
@@ -17,7 +17,7 @@ public class LocalStoreTests
     /// <summary>A store database and home folder in a temp directory; <see cref="Open"/> gives a new store on the same file.</summary>
     private sealed class Fixture : IDisposable
     {
-        private readonly TempDirectory _directory = new();
+        private readonly TempDirectory _directory = new("spl-tests-");
 
         public Fixture()
         {

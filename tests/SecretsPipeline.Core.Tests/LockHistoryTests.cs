@@ -2,6 +2,7 @@ using System.Text;
 using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.Tests.Support;
 using SecretsPipeline.Git;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.Core.Tests;
 
@@ -293,7 +294,7 @@ public class LockHistoryTests
         [Fact]
         public void ReportsALockOutsideAnyRepositoryAsSpl4001()
         {
-            using var directory = new TempDirectory();
+            using var directory = new TempDirectory("spl-tests-");
             var lockPath = directory.Combine(LockFile);
 
             var error = Assert.Throws<SecretsPipelineException>(() => LockHistory.Changes(lockPath, Bytes));

@@ -4,6 +4,7 @@ using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.IO;
 using SecretsPipeline.Core.Lock;
 using SecretsPipeline.Core.Tests.Support;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.Core.Tests;
 
@@ -380,7 +381,7 @@ public class LockSerializerTests
         [Fact]
         public void RejectsAMissingFileWithSpl2007()
         {
-            using var temp = new TempDirectory();
+            using var temp = new TempDirectory("spl-tests-");
             var path = temp.Combine("secrets.lock.json");
 
             var ex = Assert.Throws<SecretsPipelineException>(() => LockSerializer.Read(path));
@@ -392,7 +393,7 @@ public class LockSerializerTests
         [Fact]
         public void ReadsWhatSerializeWrote()
         {
-            using var temp = new TempDirectory();
+            using var temp = new TempDirectory("spl-tests-");
             var path = temp.Combine("secrets.lock.json");
             File.WriteAllBytes(path, Canonical());
 

@@ -6,6 +6,7 @@ using SecretsPipeline.Core.Lock;
 using SecretsPipeline.Core.Locking;
 using SecretsPipeline.Core.Signing;
 using SecretsPipeline.Core.Tests.Support;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.Core.Tests;
 
@@ -434,7 +435,7 @@ public class LocalTrustSourceTests
         [Fact]
         public void TrustsNothingInAnEmptyHome()
         {
-            using var temp = new TempDirectory();
+            using var temp = new TempDirectory("spl-tests-");
 
             using var trust = LocalTrustSource.Load(new SecretsPipelineHome(temp.Combine("nothing")), [], null);
 

@@ -1,6 +1,6 @@
 using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.Manifest;
-using SecretsPipeline.Core.Tests.Support;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.Core.Tests;
 
@@ -308,7 +308,7 @@ public class ManifestParserTests
         [Fact]
         public void RejectsAMissingFileWithSpl1015()
         {
-            using var temp = new TempDirectory();
+            using var temp = new TempDirectory("spl-tests-");
             var path = temp.Combine("secrets.yaml");
 
             var ex = Assert.Throws<SecretsPipelineException>(() => ManifestParser.ParseFile(path));
@@ -320,7 +320,7 @@ public class ManifestParserTests
         [Fact]
         public void ReadsTheFileAndKeepsItsPath()
         {
-            using var temp = new TempDirectory();
+            using var temp = new TempDirectory("spl-tests-");
             var path = temp.Combine("secrets.yaml");
             File.WriteAllText(path, Header + "  A: { ref: \"secret/a#k\" }\n");
 

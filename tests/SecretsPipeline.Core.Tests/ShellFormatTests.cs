@@ -4,6 +4,7 @@ using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.Output;
 using SecretsPipeline.Core.Resolve;
 using SecretsPipeline.Core.Tests.Support;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.Core.Tests;
 
@@ -12,7 +13,7 @@ public class ShellFormatTests
     /// <summary>Evaluates the rendered file in bash the way a user would, and prints the variables NUL-separated.</summary>
     private static (string[] Values, bool Pwned) EvalInBash(string rendered)
     {
-        using var temp = new TempDirectory();
+        using var temp = new TempDirectory("spl-tests-");
         var file = temp.Combine("secrets.sh");
         File.WriteAllText(file, rendered, new UTF8Encoding(false));
         var start = new ProcessStartInfo("bash")

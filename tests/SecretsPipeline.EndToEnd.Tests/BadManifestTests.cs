@@ -1,4 +1,5 @@
 using SecretsPipeline.EndToEnd.Tests.Infrastructure;
+using SecretsPipeline.Testing;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,4 +1,5 @@
 using SecretsPipeline.EndToEnd.Tests.Infrastructure;
+using SecretsPipeline.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -13,7 +14,7 @@ public sealed class CommandLineTests(PackedToolFixture tool, ITestOutputHelper o
 {
     private static readonly string[] _commands = ["init", "lock", "verify", "resolve", "revoke", "diff", "history", "rotate", "promote", "leases", "audit", "store"];
 
-    private readonly TempDirectory _dir = new();
+    private readonly TempDirectory _dir = new("spl-e2e-");
 
     private Cli Cli => new(tool.ToolPath, _dir.Path, _dir.Combine("home"), output);
 

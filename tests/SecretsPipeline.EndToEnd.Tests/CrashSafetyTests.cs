@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using SecretsPipeline.Core.Lock;
 using SecretsPipeline.EndToEnd.Tests.Infrastructure;
+using SecretsPipeline.Testing;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using SecretsPipeline.EndToEnd.Tests.Infrastructure;
+using SecretsPipeline.Testing;
 using SecretsPipeline.Vault.TestServer;
 using Xunit;
 using Xunit.Abstractions;
@@ -346,7 +347,7 @@ internal sealed partial class DeploymentRig : IAsyncDisposable
     /// <summary>Runs <paramref name="sql"/> against the embedded store with the sqlite3 CLI; rows of '|'-separated columns.</summary>
     public async Task<IReadOnlyList<string[]>> SqliteAsync(string sql)
     {
-        var info = ProcessRunner.StartInfo("sqlite3", ["-batch", "-separator", "|", StoreDatabase, sql], Repo.Path, null);
+        var info = ProcessRunner.StartInfo("sqlite3", ["-batch", "-separator", "|", StoreDatabase, sql], Repo.Path, null, ChildEnvironment.EndToEnd);
         var result = await ProcessRunner.RunAsync(info, null, TimeSpan.FromSeconds(30));
         Assert.True(result.ExitCode == 0, $"sqlite3 {sql}: {result}");
         return [.. result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|'))];

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SecretsPipeline.EndToEnd.Tests.Infrastructure;
+using SecretsPipeline.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -152,7 +153,7 @@ public sealed class RollbackStoryTests(PackedToolFixture tool, ITestOutputHelper
     /// <summary>Sources <paramref name="script"/> in /bin/sh and returns the variable's value, as a deploy script would.</summary>
     private static async Task<string> EvalInShellAsync(string script, string variable)
     {
-        var info = ProcessRunner.StartInfo("/bin/sh", ["-c", $"eval \"$(cat)\" && printf '%s' \"${variable}\""], Path.GetTempPath(), null);
+        var info = ProcessRunner.StartInfo("/bin/sh", ["-c", $"eval \"$(cat)\" && printf '%s' \"${variable}\""], Path.GetTempPath(), null, ChildEnvironment.EndToEnd);
         var result = await ProcessRunner.RunAsync(info, script, TimeSpan.FromSeconds(30));
         Assert.True(result.ExitCode == 0, result.ToString());
         return result.StdOut;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using SecretsPipeline.EndToEnd.Tests.Infrastructure;
+using SecretsPipeline.Testing;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using SecretsPipeline.Core.Lock;
 using SecretsPipeline.EndToEnd.Tests.Infrastructure;
+using SecretsPipeline.Testing;
 using Xunit;
 using Xunit.Abstractions;
 

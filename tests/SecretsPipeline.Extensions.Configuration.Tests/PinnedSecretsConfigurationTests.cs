@@ -5,6 +5,7 @@ using SecretsPipeline.Core.Manifest;
 using SecretsPipeline.Extensions.Configuration;
 using SecretsPipeline.MSBuild.Tests.Support;
 using SecretsPipeline.Stores.Local;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.Extensions.Configuration.Tests;
 
@@ -105,7 +106,7 @@ public sealed class PinnedSecretsConfigurationTests
     [Fact]
     public void MissingManifest_FailsUnlessOptional()
     {
-        using var empty = new TempDirectory();
+        using var empty = new TempDirectory("spl-msbuild-");
 
         var error = Assert.IsType<SecretsPipelineException>(
             Record.Exception(() => new ConfigurationBuilder().AddPinnedSecrets("development", o => o.Directory = empty.Path).Build()),

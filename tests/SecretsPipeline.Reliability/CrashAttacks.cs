@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SecretsPipeline.EndToEnd.Tests.Infrastructure;
 using SecretsPipeline.Reliability.Harness;
 using SecretsPipeline.Reliability.Support;
+using SecretsPipeline.Testing;
 using Xunit;
 using Xunit.Abstractions;
 

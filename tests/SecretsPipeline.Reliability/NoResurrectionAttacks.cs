@@ -3,6 +3,7 @@ using SecretsPipeline.Core.Lock;
 using SecretsPipeline.EndToEnd.Tests.Infrastructure;
 using SecretsPipeline.Reliability.Harness;
 using SecretsPipeline.Reliability.Support;
+using SecretsPipeline.Testing;
 using Xunit;
 using Xunit.Abstractions;
 

@@ -1,5 +1,6 @@
 using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.Manifest;
+using SecretsPipeline.Testing;
 using SecretsPipeline.Vault.Auth;
 using SecretsPipeline.Vault.Tests.Support;
 using static SecretsPipeline.Vault.Tests.Support.TestToken;
@@ -45,7 +46,7 @@ public class AppRoleAuthTests
         public async Task ReadsRoleIdAndSecretIdFromTheFilesNamedByTheFileVariables()
         {
             await using var vault = await StartAsync();
-            using var files = new TempDirectory();
+            using var files = new TempDirectory("spl-vault-tests-");
             var variables = Variables.Of(
                 ("VAULT_ROLE_ID_FILE", files.Write("role-id", RoleId + "\n")),
                 ("VAULT_SECRET_ID_FILE", files.Write("secret-id", SecretId + "\n")));

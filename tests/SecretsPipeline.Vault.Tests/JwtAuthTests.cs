@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.Manifest;
+using SecretsPipeline.Testing;
 using SecretsPipeline.Vault.Auth;
 using SecretsPipeline.Vault.Tests.Support;
 using SecretsPipeline.Vault.TestServer;
@@ -63,7 +64,7 @@ public class JwtAuthTests
         {
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             await using var vault = await StartAsync(key);
-            using var files = new TempDirectory();
+            using var files = new TempDirectory("spl-vault-tests-");
             var file = files.Write("token.jwt", Jwts.Sign(key, Jwts.GitHubClaims()) + "\n");
             await using var store = vault.Store(new JwtAuth("jwt", Role, null, Variables.Of(("VAULT_JWT_FILE", file))));
 

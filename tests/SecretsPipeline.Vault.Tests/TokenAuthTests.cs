@@ -1,5 +1,6 @@
 using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.Manifest;
+using SecretsPipeline.Testing;
 using SecretsPipeline.Vault.Auth;
 using SecretsPipeline.Vault.Tests.Support;
 using static SecretsPipeline.Vault.Tests.Support.TestToken;
@@ -15,7 +16,7 @@ public class TokenAuthTests
         [Fact]
         public async Task UsesVaultToken()
         {
-            using var home = new TempDirectory();
+            using var home = new TempDirectory("spl-vault-tests-");
 
             var auth = TokenAuth.FromEnvironment(Variables.Of(("VAULT_TOKEN", "hvs.from-variable")), home.Path);
 
@@ -26,7 +27,7 @@ public class TokenAuthTests
         [Fact]
         public async Task FallsBackToTheVaultTokenFileInTheHomeFolderWithoutItsNewline()
         {
-            using var home = new TempDirectory();
+            using var home = new TempDirectory("spl-vault-tests-");
             home.Write(".vault-token", "hvs.from-file\n");
 
             var auth = TokenAuth.FromEnvironment(Variables.None, home.Path);
@@ -37,7 +38,7 @@ public class TokenAuthTests
         [Fact]
         public async Task PrefersVaultTokenOverTheFile()
         {
-            using var home = new TempDirectory();
+            using var home = new TempDirectory("spl-vault-tests-");
             home.Write(".vault-token", "hvs.from-file\n");
 
             var auth = TokenAuth.FromEnvironment(Variables.Of(("VAULT_TOKEN", "hvs.from-variable")), home.Path);
@@ -48,7 +49,7 @@ public class TokenAuthTests
         [Fact]
         public void FailsWithSpl3102WhenThereIsNoToken()
         {
-            using var home = new TempDirectory();
+            using var home = new TempDirectory("spl-vault-tests-");
 
             var ex = Assert.Throws<SecretsPipelineException>(() => TokenAuth.FromEnvironment(Variables.None, home.Path));
 
@@ -59,7 +60,7 @@ public class TokenAuthTests
         [Fact]
         public void FailsWithSpl3102WhenTheTokenFileHoldsOnlyWhitespace()
         {
-            using var home = new TempDirectory();
+            using var home = new TempDirectory("spl-vault-tests-");
             home.Write(".vault-token", " \n");
 
             var ex = Assert.Throws<SecretsPipelineException>(() => TokenAuth.FromEnvironment(Variables.Of(("VAULT_TOKEN", "")), home.Path));
@@ -81,7 +82,7 @@ public class TokenAuthTests
             await using var vault = await FakeVault.StartAsync();
             var token = vault.State.Tokens.Create(TimeSpan.FromHours(1));
             vault.Kv.Write("app", new Dictionary<string, string> { ["password"] = "s3cret" });
-            using var home = new TempDirectory();
+            using var home = new TempDirectory("spl-vault-tests-");
             home.Write(".vault-token", token + "\n");
             await using var store = vault.Store(TokenAuth.FromEnvironment(Variables.None, home.Path));
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.Core.Tests.Support;
 
@@ -12,7 +13,7 @@ public sealed class GitRepo : IDisposable
     public const string DefaultAuthor = "Ada Lovelace";
     public const string DefaultEmail = "ada@example.com";
 
-    private readonly TempDirectory _directory = new();
+    private readonly TempDirectory _directory = new("spl-tests-");
     private DateTimeOffset _clock = new(2024, 1, 1, 9, 0, 0, TimeSpan.Zero);
 
     public GitRepo()

@@ -1,11 +1,12 @@
 using SecretsPipeline.Core.Signing;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.Core.Tests.Support;
 
 /// <summary>A <see cref="SecretsPipelineHome"/> in a temp folder with a fresh signing key.</summary>
 public sealed class SigningHome : IDisposable
 {
-    private readonly TempDirectory _directory = new();
+    private readonly TempDirectory _directory = new("spl-tests-");
 
     public SigningHome()
     {

@@ -1,3 +1,4 @@
+using SecretsPipeline.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace SecretsPipeline.EndToEnd.Tests.Infrastructure;
@@ -56,7 +57,7 @@ public sealed class ActionRunner(PackedToolFixture tool, string workspace, strin
             env[$"INPUT_{name.Replace(' ', '_').ToUpperInvariant()}"] = value;
         }
 
-        var info = ProcessRunner.StartInfo("node", [Path.Combine(tool.RepoRoot, main)], workspace, env);
+        var info = ProcessRunner.StartInfo("node", [Path.Combine(tool.RepoRoot, main)], workspace, env, ChildEnvironment.EndToEnd);
         return await ProcessRunner.RunAsync(info, null, TimeSpan.FromSeconds(60));
     }
 

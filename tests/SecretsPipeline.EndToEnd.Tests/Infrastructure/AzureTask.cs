@@ -1,3 +1,4 @@
+using SecretsPipeline.Testing;
 using Xunit;
 
 namespace SecretsPipeline.EndToEnd.Tests.Infrastructure;
@@ -34,7 +35,7 @@ public sealed class AzureTask(PackedToolFixture tool, string workingDirectory, s
             environment[name] = value;
         }
 
-        var info = ProcessRunner.StartInfo("node", [Handler], workingDirectory, environment);
+        var info = ProcessRunner.StartInfo("node", [Handler], workingDirectory, environment, ChildEnvironment.EndToEnd);
         return await ProcessRunner.RunAsync(info, null, Cli.DefaultTimeout);
     }
 }

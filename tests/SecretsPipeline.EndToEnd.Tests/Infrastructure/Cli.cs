@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SecretsPipeline.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -99,6 +100,6 @@ public sealed class Cli
     public ProcessStartInfo StartInfo(IEnumerable<string> arguments)
     {
         var environment = new Dictionary<string, string?>(_environment, StringComparer.Ordinal) { ["SECRETS_PIPELINE_HOME"] = Home };
-        return ProcessRunner.StartInfo(_toolPath, arguments, WorkingDirectory, environment);
+        return ProcessRunner.StartInfo(_toolPath, arguments, WorkingDirectory, environment, ChildEnvironment.EndToEnd);
     }
 }

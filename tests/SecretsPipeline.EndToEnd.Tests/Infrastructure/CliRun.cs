@@ -1,3 +1,5 @@
+using SecretsPipeline.Testing;
+
 namespace SecretsPipeline.EndToEnd.Tests.Infrastructure;
 
 /// <summary>One invocation of the tool: its arguments and what it printed.</summary>

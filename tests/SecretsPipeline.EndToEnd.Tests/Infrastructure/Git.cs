@@ -1,3 +1,4 @@
+using SecretsPipeline.Testing;
 using Xunit;
 
 namespace SecretsPipeline.EndToEnd.Tests.Infrastructure;
@@ -46,7 +47,7 @@ public sealed class Git(string workingDirectory)
             ["GIT_CONFIG_GLOBAL"] = Path.Combine(workingDirectory, ".git", "no-global-config"),
             ["GIT_TERMINAL_PROMPT"] = "0",
         };
-        var info = ProcessRunner.StartInfo("git", arguments, workingDirectory, environment);
+        var info = ProcessRunner.StartInfo("git", arguments, workingDirectory, environment, ChildEnvironment.EndToEnd);
         var result = await ProcessRunner.RunAsync(info, null, _timeout);
         Assert.True(result.ExitCode == 0, $"{ProcessRunner.Describe(info)} failed: {result}");
         return result;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SecretsPipeline.Testing;
 using Xunit;
 
 namespace SecretsPipeline.EndToEnd.Tests.Infrastructure;
@@ -23,8 +24,7 @@ public sealed partial class PackedToolFixture : IAsyncLifetime
 
     public string PackageVersion { get; private set; } = string.Empty;
 
-    public static string DotnetPath =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+    public static string DotnetPath => ProcessRunner.Dotnet;
 
     public async Task InitializeAsync()
     {
@@ -112,7 +112,7 @@ public sealed partial class PackedToolFixture : IAsyncLifetime
     private static async Task RunDotnetAsync(
         string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
     {
-        var info = ProcessRunner.StartInfo(DotnetPath, arguments, workingDirectory, environment);
+        var info = ProcessRunner.StartInfo(DotnetPath, arguments, workingDirectory, environment, ChildEnvironment.EndToEnd);
         var result = await ProcessRunner.RunAsync(info, null, timeout);
         if (result.ExitCode != 0)
         {

@@ -1,4 +1,5 @@
 using System.Text;
+using SecretsPipeline.Testing;
 using Xunit.Abstractions;
 
 namespace SecretsPipeline.EndToEnd.Tests.Infrastructure;
@@ -30,7 +31,7 @@ public sealed class TestRepo : IDisposable
 
     public TestRepo(PackedToolFixture tool, ITestOutputHelper? output = null)
     {
-        _root = new TempDirectory();
+        _root = new TempDirectory("spl-e2e-");
         Path = Directory.CreateDirectory(_root.Combine("repo")).FullName;
         Home = Directory.CreateDirectory(_root.Combine("home")).FullName;
         Cli = new Cli(tool.ToolPath, Path, Home, output);

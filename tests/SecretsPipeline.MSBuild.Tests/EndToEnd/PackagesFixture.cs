@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Security;
-using SecretsPipeline.MSBuild.Tests.Support;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.MSBuild.Tests.EndToEnd;
 
@@ -63,7 +63,7 @@ public sealed class PackagesFixture : IAsyncLifetime
               </Target>
             </Project>
             """);
-        var result = await ProcessRunner.RunAsync(ProcessRunner.Dotnet, ["msbuild", packProject, "-t:Pack", "-nologo", "-v:m"], _root.Path, new Dictionary<string, string?>());
+        var result = await ProcessRunner.RunAsync(ProcessRunner.Dotnet, ["msbuild", packProject, "-t:Pack", "-nologo", "-v:m"], _root.Path, new Dictionary<string, string?>(), ChildEnvironment.MSBuild);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"packing failed:\n{result}");

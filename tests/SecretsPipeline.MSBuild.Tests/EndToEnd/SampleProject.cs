@@ -1,6 +1,7 @@
 using System.Security;
 using System.Security.Cryptography;
 using System.Text;
+using SecretsPipeline.Testing;
 using Xunit.Abstractions;
 
 namespace SecretsPipeline.MSBuild.Tests.EndToEnd;
@@ -123,7 +124,7 @@ public sealed class SampleProject
 
     private async Task<ProcessResult> RunAsync(string fileName, string[] arguments, string? standardInput)
     {
-        var result = await ProcessRunner.RunAsync(fileName, arguments, Directory, new Dictionary<string, string?> { ["SECRETS_PIPELINE_HOME"] = Home }, standardInput);
+        var result = await ProcessRunner.RunAsync(fileName, arguments, Directory, new Dictionary<string, string?> { ["SECRETS_PIPELINE_HOME"] = Home }, ChildEnvironment.MSBuild, standardInput);
         _output.WriteLine($"$ {result.CommandLine}  -> exit {result.ExitCode} in {result.Elapsed.TotalSeconds:0.0}s");
         return result;
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security;
 using System.Text;
+using SecretsPipeline.Testing;
 using SecretsPipeline.Vault.TestServer;
 using Xunit.Abstractions;
 
@@ -126,7 +127,7 @@ public sealed class VaultPublishedAppTests(PackagesFixture packages, ITestOutput
 
         // Started from its publish folder (working directory elsewhere), as a deployment would start it.
         var appEnvironment = new Dictionary<string, string?>(withVault) { ["SECRETS_PIPELINE_ENVIRONMENT"] = "production" };
-        var app = ProcessRunner.RunAsync(ProcessRunner.Dotnet, [Path.Combine(publish, "app.dll"), signals], signals, appEnvironment, timeout: TimeSpan.FromSeconds(90));
+        var app = ProcessRunner.RunAsync(ProcessRunner.Dotnet, [Path.Combine(publish, "app.dll"), signals], signals, appEnvironment, ChildEnvironment.MSBuild, timeout: TimeSpan.FromSeconds(90));
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!File.Exists(Path.Combine(signals, "ready")) && !app.IsCompleted && DateTime.UtcNow < deadline)
         {
@@ -211,7 +212,7 @@ public sealed class VaultPublishedAppTests(PackagesFixture packages, ITestOutput
 
     private async Task<ProcessResult> OkAsync(string fileName, string[] arguments, string workingDirectory, IReadOnlyDictionary<string, string?> environment)
     {
-        var result = await ProcessRunner.RunAsync(fileName, arguments, workingDirectory, environment);
+        var result = await ProcessRunner.RunAsync(fileName, arguments, workingDirectory, environment, ChildEnvironment.MSBuild);
         output.WriteLine($"$ {result.CommandLine}  -> exit {result.ExitCode} in {result.Elapsed.TotalSeconds:0.0}s");
         Assert.True(result.ExitCode == 0, result.ToString());
         return result;

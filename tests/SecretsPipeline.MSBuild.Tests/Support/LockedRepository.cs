@@ -5,6 +5,7 @@ using SecretsPipeline.Core.Manifest;
 using SecretsPipeline.Core.Signing;
 using SecretsPipeline.Core.Stores;
 using SecretsPipeline.Stores.Local;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.MSBuild.Tests.Support;
 
@@ -28,7 +29,7 @@ public sealed class LockedRepository : IDisposable
 
         """;
 
-    private readonly TempDirectory _root = new();
+    private readonly TempDirectory _root = new("spl-msbuild-");
     private readonly IReadOnlyList<IStoreFactory> _otherStores;
 
     private LockedRepository(IReadOnlyList<IStoreFactory>? otherStores)

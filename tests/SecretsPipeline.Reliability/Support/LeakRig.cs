@@ -1,6 +1,7 @@
 using System.Text;
 using SecretsPipeline.EndToEnd.Tests.Infrastructure;
 using SecretsPipeline.Reliability.Harness;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.Reliability.Support;
 

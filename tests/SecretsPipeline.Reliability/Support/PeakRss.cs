@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using SecretsPipeline.EndToEnd.Tests.Infrastructure;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.Reliability.Support;
 
@@ -28,7 +29,7 @@ public static class PeakRss
         var report = Path.GetTempFileName();
         try
         {
-            var timed = ProcessRunner.StartInfo(GnuTime, ["-f", "%M", "-o", report, tool.FileName, .. tool.ArgumentList], tool.WorkingDirectory, null);
+            var timed = ProcessRunner.StartInfo(GnuTime, ["-f", "%M", "-o", report, tool.FileName, .. tool.ArgumentList], tool.WorkingDirectory, null, ChildEnvironment.EndToEnd);
             timed.Environment.Clear();
             foreach (var (name, value) in tool.Environment)
             {

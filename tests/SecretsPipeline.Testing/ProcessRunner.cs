@@ -1,22 +1,31 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace SecretsPipeline.EndToEnd.Tests.Infrastructure;
+namespace SecretsPipeline.Testing;
 
-/// <summary>Starts a child process with captured output, a controlled environment and a timeout.</summary>
+/// <summary>
+/// Starts a child process with captured output, a controlled environment and a timeout. Which inherited variables a
+/// child loses (and which it gets) is the caller's explicit choice of <see cref="ChildEnvironment"/>.
+/// </summary>
 public static class ProcessRunner
 {
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
+
     // No BOM: a secret piped to stdin must arrive byte for byte.
     private static readonly UTF8Encoding _utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>
-    /// Variables a developer's shell, a CI host or the test host itself may set that would change what a child does:
-    /// CI hosts' and Vault's, the tool's own, git's (a test run from a hook gets GIT_DIR), and MSBuild's from dotnet test.
-    /// </summary>
-    private static readonly string[] _scrubbedPrefixes = ["GITHUB_", "BUILD_", "SYSTEM_", "VAULT_", "SECRETS_PIPELINE_", "TF_BUILD", "GIT_", "MSBUILD"];
+    /// <summary>The dotnet host running the tests (<c>DOTNET_HOST_PATH</c>), else <c>dotnet</c> from PATH.</summary>
+    public static string Dotnet =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
+    /// <param name="environment">Set last, over <paramref name="baseline"/>; a null value removes the variable.</param>
+    /// <param name="baseline">What the child keeps of the test host's environment.</param>
     public static ProcessStartInfo StartInfo(
-        string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string?>? environment)
+        string fileName,
+        IEnumerable<string> arguments,
+        string workingDirectory,
+        IReadOnlyDictionary<string, string?>? environment,
+        ChildEnvironment baseline)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -34,14 +43,7 @@ public static class ProcessRunner
             info.ArgumentList.Add(argument);
         }
 
-        foreach (var name in info.Environment.Keys.ToArray())
-        {
-            if (_scrubbedPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
-            {
-                info.Environment.Remove(name);
-            }
-        }
-
+        baseline.ApplyTo(info.Environment);
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)
@@ -57,8 +59,20 @@ public static class ProcessRunner
         return info;
     }
 
+    /// <summary><see cref="StartInfo"/> and <see cref="RunAsync(ProcessStartInfo, string?, TimeSpan)"/> in one call.</summary>
+    public static Task<ProcessResult> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        string workingDirectory,
+        IReadOnlyDictionary<string, string?>? environment,
+        ChildEnvironment baseline,
+        string? standardInput = null,
+        TimeSpan? timeout = null) =>
+        RunAsync(StartInfo(fileName, arguments, workingDirectory, environment, baseline), standardInput, timeout ?? DefaultTimeout);
+
     public static async Task<ProcessResult> RunAsync(ProcessStartInfo info, string? standardInput, TimeSpan timeout)
     {
+        var commandLine = Describe(info);
         using var process = new Process { StartInfo = info };
         var watch = Stopwatch.StartNew();
         process.Start();
@@ -76,10 +90,10 @@ public static class ProcessRunner
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
             throw new TimeoutException(
-                $"{Describe(info)} did not finish within {timeout.TotalSeconds:0}s; stdout so far: {await stdout}; stderr so far: {await stderr}");
+                $"{commandLine} did not finish within {timeout.TotalSeconds:0}s; stdout so far: {await stdout}; stderr so far: {await stderr}");
         }
 
-        return new ProcessResult(process.ExitCode, await stdout, await stderr, watch.Elapsed);
+        return new ProcessResult(commandLine, process.ExitCode, await stdout, await stderr, watch.Elapsed);
     }
 
     /// <summary>Writes stdin (if any) and closes it, so a child that reads it sees end-of-file instead of waiting.</summary>
@@ -100,6 +114,7 @@ public static class ProcessRunner
         }
     }
 
+    /// <summary>The program's file name and its arguments, an argument with a space in quotes: for messages.</summary>
     public static string Describe(ProcessStartInfo info) =>
         $"{Path.GetFileName(info.FileName)} {string.Join(' ', info.ArgumentList.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a))}";
 }
