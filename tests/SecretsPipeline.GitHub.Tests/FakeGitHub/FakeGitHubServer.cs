@@ -1,13 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.GitHub.Tests.FakeGitHub;
 
@@ -49,17 +45,10 @@ public sealed class FakeGitHubServer : IAsyncDisposable
 
     public static async Task<FakeGitHubServer> StartAsync()
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.Listen(IPAddress.Loopback, 0);
-            kestrel.AddServerHeader = false;
-        });
-        var app = builder.Build();
+        var app = LoopbackKestrel.Create(kestrel => kestrel.AddServerHeader = false);
         var server = new FakeGitHubServer(app);
         app.Run(server.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = await LoopbackKestrel.StartAsync(app);
         server.ApiUrl = new Uri(address.TrimEnd('/') + "/api/v3");
         return server;
     }

@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
+using SecretsPipeline.Testing;
 
 namespace SecretsPipeline.Vault.Tests.Support;
 
@@ -38,13 +34,10 @@ internal sealed class GitHubOidcEndpoint : IAsyncDisposable
     /// <param name="issue">Makes the JWT for the requested audience.</param>
     public static async Task<GitHubOidcEndpoint> StartAsync(Func<string, string> issue)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackKestrel.Create();
         var endpoint = new GitHubOidcEndpoint(app, issue);
         app.Run(endpoint.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = await LoopbackKestrel.StartAsync(app);
         endpoint.RequestUrl = $"{address.TrimEnd('/')}/_apis/distributedtask/idtoken?api-version=2.0";
         return endpoint;
     }
