@@ -208,17 +208,17 @@ public static class LockSerializer
             foreach (var setting in Map(path, Get(environment, "store"), $"environment '{name}' store"))
             {
                 var key = setting.Name;
-                store[key] = String(path, setting.Value, $"store.{key}");
+                AddOnce(path, store, key, String(path, setting.Value, $"store.{key}"));
             }
 
             var secrets = new Dictionary<string, SecretPin>(StringComparer.Ordinal);
             foreach (var secret in Map(path, Get(environment, "secrets"), $"environment '{name}' secrets"))
             {
                 var secretName = secret.Name;
-                secrets[secretName] = PinFromJson(path, $"{name}.{secretName}", secret.Value);
+                AddOnce(path, secrets, secretName, PinFromJson(path, $"{name}.{secretName}", secret.Value));
             }
 
-            environments[name] = new EnvironmentLock(store, secrets);
+            AddOnce(path, environments, name, new EnvironmentLock(store, secrets));
         }
 
         if (Get(top, "signatures") is not { ValueKind: JsonValueKind.Array } array)
@@ -319,27 +319,19 @@ public static class LockSerializer
     }
 
     /// <summary>
-    /// An object used as a map from names to values, each name at most once. Checked in one pass and then enumerated by
-    /// the caller, rather than copied into a list of name/element pairs: that list's code is not in any ReadyToRun image
-    /// and cost every command that reads the lock its JIT time.
+    /// An object used as a map from names to values; the caller adds each name with <see cref="AddOnce"/>, which refuses
+    /// a name seen twice. Enumerated in place rather than copied into a list of name/element pairs, whose code no
+    /// ReadyToRun image holds (every command that reads the lock paid its JIT time).
     /// </summary>
-    private static JsonElement.ObjectEnumerator Map(string path, JsonElement? node, string what)
+    private static JsonElement.ObjectEnumerator Map(string path, JsonElement? node, string what) =>
+        node is { ValueKind: JsonValueKind.Object } obj ? obj.EnumerateObject() : throw Invalid(path, $"{what} must be an object.");
+
+    private static void AddOnce<T>(string path, Dictionary<string, T> map, string name, T value)
     {
-        if (node is not { ValueKind: JsonValueKind.Object } obj)
+        if (!map.TryAdd(name, value))
         {
-            throw Invalid(path, $"{what} must be an object.");
+            throw Malformed(path);
         }
-
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var property in obj.EnumerateObject())
-        {
-            if (!names.Add(property.Name))
-            {
-                throw Malformed(path);
-            }
-        }
-
-        return obj.EnumerateObject();
     }
 
     /// <summary>A field's value, or null where it is absent or JSON <c>null</c>.</summary>
@@ -354,12 +346,8 @@ public static class LockSerializer
     private static SecretsPipelineException Malformed(string path) =>
         Invalid(path, "its structure is malformed (e.g. a duplicate key); restore it from git or run `secrets-pipeline lock`.");
 
-    /// <summary>A key from the file as a message may show it: one line (a diagnostic is one line), and not a page long.</summary>
-    private static string Printable(string key)
-    {
-        var shown = Diagnostic.OneLine(key);
-        return shown.Length > 80 ? shown[..80] + "…" : shown;
-    }
+    /// <summary>A key from the file as a message may show it: not a page long (the exception keeps it on one line).</summary>
+    private static string Printable(string key) => key.Length > 80 ? key[..80] + "…" : key;
 
     private static SecretsPipelineException Invalid(string path, string message, int line = 0) =>
         new(Codes.LockUnreadable, "not a valid lock: " + message, new SourceLocation(path, line));

@@ -41,9 +41,10 @@ internal sealed class YamlTreeReader
                 $"invalid YAML: {message}. Check indentation and quoting near this position.",
                 new SourceLocation(path, (int)ex.Start.Line, (int)ex.Start.Column));
         }
-        catch (ArgumentException)
+        catch (ArgumentException ex) when (ex.TargetSite?.DeclaringType?.Assembly == typeof(Parser).Assembly)
         {
-            // YamlDotNet's tag handling throws this, without a position, for a tag it cannot make a URI of (e.g. `!!x]`).
+            // YamlDotNet's tag handling throws this, without a position, for a tag it cannot make a URI of (e.g. `!!x]`);
+            // one of our own would be a bug, and is left to surface as one.
             throw new SecretsPipelineException(
                 Codes.ManifestSyntax,
                 "invalid YAML: a tag (`!name` or `!!name`) is malformed. secrets.yaml needs no tags; remove it, or quote the value it stands before.",
