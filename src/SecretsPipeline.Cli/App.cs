@@ -2,6 +2,7 @@ using System.CommandLine;
 using SecretsPipeline.Cli.Commands;
 using SecretsPipeline.Cli.Terminal;
 using SecretsPipeline.Core.Errors;
+using SecretsPipeline.Core.Startup;
 
 namespace SecretsPipeline.Cli;
 
@@ -24,8 +25,16 @@ internal static class App
         ("store", StoreCommand.Create),
     ];
 
+    /// <summary>The commands that read secrets.yaml and a signed lock first: their start-up warm-up pays for itself.</summary>
+    private static readonly string[] _warmedUp = ["verify", "resolve", "lock", "rotate", "promote"];
+
     public static async Task<int> RunAsync(string[] args, ConsoleOutput output)
     {
+        if (args is [var command, ..] && Array.IndexOf(_warmedUp, command) >= 0)
+        {
+            StartupWarmup.Start();
+        }
+
         var options = new CommonOptions();
         var root = new RootCommand("secrets-pipeline: pin each deployment to exact secret versions in a signed lockfile, so rolling back a release rolls back its secrets.");
         options.AddTo(root);

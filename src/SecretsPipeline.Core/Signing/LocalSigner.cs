@@ -14,5 +14,8 @@ public sealed class LocalSigner(ECDsa key) : ILockSigner, IDisposable
         return Task.FromResult(new LockSignature(EcdsaKeys.Algorithm, KeyId, Convert.ToBase64String(signature)));
     }
 
+    /// <summary>The public half, as a signing-key.pub.pem holds it.</summary>
+    public string PublicKeyPem() => key.ExportSubjectPublicKeyInfoPem();
+
     public void Dispose() => key.Dispose();
 }

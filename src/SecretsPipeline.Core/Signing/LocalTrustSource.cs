@@ -87,6 +87,14 @@ public sealed class LocalTrustSource : ITrustSource, IDisposable
         }
     }
 
+    /// <summary>Trust in exactly one public key, given as PEM text.</summary>
+    internal static LocalTrustSource Of(string pem, string source)
+    {
+        var trust = new LocalTrustSource();
+        trust.Add(pem, source);
+        return trust;
+    }
+
     private void AddPemOrPath(string item, string source)
     {
         if (item.Contains("-----BEGIN", StringComparison.Ordinal))
