@@ -55,16 +55,15 @@ public static class StartupWarmup
         {
             [Environment] = new(new Dictionary<string, string>(StringComparer.Ordinal) { ["type"] = "local" }, pins),
         };
-        var unsigned = new LockFile(ManifestDigest.Compute(manifest), environments, []);
+
+        // In the order verify needs them, so the main thread finds the early ones done: the lock's reader, then OpenSSL.
+        var read = LockSerializer.Parse(Source, LockSerializer.Serialize(new LockFile(ManifestDigest.Compute(manifest), environments, [])));
+        LockConsistency.Check(Source, read, manifest, [Environment]);
 
         using var signer = new LocalSigner(ECDsa.Create(ECCurve.NamedCurves.nistP256));
-        var signature = signer.SignAsync(LockSerializer.SignedPayload(unsigned), CancellationToken.None).GetAwaiter().GetResult();
-        var read = LockSerializer.Parse(Source, LockSerializer.Serialize(unsigned.WithSignatures([signature])));
-
+        var signed = read.WithSignatures([signer.SignAsync(LockSerializer.SignedPayload(read), CancellationToken.None).GetAwaiter().GetResult()]);
         using var trust = LocalTrustSource.Of(signer.PublicKeyPem(), Source);
-        var signedBy = new LockVerifier([trust]).VerifyAsync(Source, read, CancellationToken.None).GetAwaiter().GetResult();
-        LockConsistency.Check(Source, read, manifest, [Environment]);
-        return signedBy == signer.KeyId;
+        return new LockVerifier([trust]).VerifyAsync(Source, signed, CancellationToken.None).GetAwaiter().GetResult() == signer.KeyId;
     }
 
     private static void RunQuietly()
