@@ -9,28 +9,30 @@ namespace SecretsPipeline.Cli;
 /// <summary>Builds the command tree and turns every failure into one diagnostic line and a design §4 exit code.</summary>
 internal static class App
 {
-    private static readonly (string Name, Func<CommandRunner, Command> Create)[] _commands =
+    /// <summary>
+    /// Every command, and whether it starts the start-up warm-up (<see cref="StartupWarmup"/>): the commands that read
+    /// secrets.yaml and a signed lock first, for which it pays for itself.
+    /// </summary>
+    private static readonly (string Name, Func<CommandRunner, Command> Create, bool WarmUp)[] _commands =
     [
-        ("init", InitCommand.Create),
-        ("lock", LockCommand.Create),
-        ("verify", VerifyCommand.Create),
-        ("resolve", ResolveCommand.Create),
-        ("revoke", RevokeCommand.Create),
-        ("diff", DiffCommand.Create),
-        ("history", HistoryCommand.Create),
-        ("rotate", RotateCommand.Create),
-        ("promote", PromoteCommand.Create),
-        ("leases", LeasesCommand.Create),
-        ("audit", AuditCommand.Create),
-        ("store", StoreCommand.Create),
+        ("init", InitCommand.Create, false),
+        ("lock", LockCommand.Create, true),
+        ("verify", VerifyCommand.Create, true),
+        ("resolve", ResolveCommand.Create, true),
+        ("revoke", RevokeCommand.Create, false),
+        ("diff", DiffCommand.Create, false),
+        ("history", HistoryCommand.Create, false),
+        ("rotate", RotateCommand.Create, true),
+        ("promote", PromoteCommand.Create, true),
+        ("leases", LeasesCommand.Create, false),
+        ("audit", AuditCommand.Create, false),
+        ("store", StoreCommand.Create, false),
     ];
-
-    /// <summary>The commands that read secrets.yaml and a signed lock first: their start-up warm-up pays for itself.</summary>
-    private static readonly string[] _warmedUp = ["verify", "resolve", "lock", "rotate", "promote"];
 
     public static async Task<int> RunAsync(string[] args, ConsoleOutput output)
     {
-        if (args is [var command, ..] && Array.IndexOf(_warmedUp, command) >= 0)
+        var named = args is [var first, ..] ? IndexOf(first) : -1;
+        if (named >= 0 && _commands[named].WarmUp)
         {
             StartupWarmup.Start();
         }
@@ -39,7 +41,7 @@ internal static class App
         var root = new RootCommand("secrets-pipeline: pin each deployment to exact secret versions in a signed lockfile, so rolling back a release rolls back its secrets.");
         options.AddTo(root);
         var runner = new CommandRunner(options, output);
-        foreach (var create in Wanted(args))
+        foreach (var create in Wanted(args, named))
         {
             root.Subcommands.Add(create(runner));
         }
@@ -64,11 +66,22 @@ internal static class App
     /// otherwise (root help lists them, a mistyped name is reported against them, response files and directives may name any).
     /// Building all twelve, with their options and validators, was a few milliseconds of every short command's start-up.
     /// </summary>
-    private static IEnumerable<Func<CommandRunner, Command>> Wanted(string[] args) =>
-        args switch
+    private static IEnumerable<Func<CommandRunner, Command>> Wanted(string[] args, int named) =>
+        named >= 0 ? [_commands[named].Create]
+        : args is ["--version"] ? []
+        : _commands.Select(c => c.Create);
+
+    // A loop, not Array.FindIndex: generic code over this tuple type is compiled at run time, which every start pays.
+    private static int IndexOf(string name)
+    {
+        for (var i = 0; i < _commands.Length; i++)
         {
-            ["--version"] => [],
-            [var first, ..] when Array.FindIndex(_commands, c => c.Name == first) is var i and >= 0 => [_commands[i].Create],
-            _ => _commands.Select(c => c.Create),
-        };
+            if (_commands[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 }

@@ -346,19 +346,6 @@ public class LocalTrustSourceTests
         }
 
         [Fact]
-        public void RefusesAPrivateKeyGivenAsATrustedKey()
-        {
-            using var signing = new SigningHome();
-            var privatePem = File.ReadAllText(signing.Home.SigningKey);
-
-            foreach (var pem in new[] { privatePem, EcParameters + privatePem })
-            {
-                var ex = Assert.Throws<SecretsPipelineException>(() => LocalTrustSource.Load(signing.Home, [pem], null));
-                Assert.Same(Codes.TrustKeyInvalid, ex.Code);
-            }
-        }
-
-        [Fact]
         public void LoadsASec1SigningKeyWithEcParameters()
         {
             using var signing = new SigningHome();
@@ -383,6 +370,11 @@ public class LocalTrustSourceTests
                 rsa.ExportSubjectPublicKeyInfoPem(),
                 a.ExportSubjectPublicKeyInfoPem() + "\n" + b.ExportSubjectPublicKeyInfoPem(),
                 a.ExportSubjectPublicKeyInfoPem().Replace("-----END PUBLIC KEY-----", "AAAA\n-----END PUBLIC KEY-----", StringComparison.Ordinal),
+
+                // A private key given as a trusted key, as `init` writes one and with the EC PARAMETERS openssl adds.
+                a.ExportPkcs8PrivateKeyPem(),
+                EcParameters + a.ExportPkcs8PrivateKeyPem(),
+                EcParameters + a.ExportECPrivateKeyPem(),
             };
         }
 

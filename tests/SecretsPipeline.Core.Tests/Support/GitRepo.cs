@@ -13,6 +13,8 @@ public sealed class GitRepo : IDisposable
     public const string DefaultAuthor = "Ada Lovelace";
     public const string DefaultEmail = "ada@example.com";
 
+    private static readonly ChildEnvironment _hostWithoutGit = new(["GIT_"]);
+
     private readonly TempDirectory _directory = new("spl-tests-");
     private DateTimeOffset _clock = new(2024, 1, 1, 9, 0, 0, TimeSpan.Zero);
 
@@ -96,38 +98,22 @@ public sealed class GitRepo : IDisposable
         };
     }
 
-    private string Git(Dictionary<string, string> environment, params string[] arguments)
+    // Synchronous (the fixture builds repositories in constructors and plain facts); no GIT_* of the host reaches git.
+    private string Git(Dictionary<string, string> identity, params string[] arguments)
     {
-        var info = new ProcessStartInfo("git")
+        var variables = IsolatedGit.Variables(_directory.Combine("no-global-config"));
+        foreach (var (name, value) in identity)
         {
-            WorkingDirectory = Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
+            variables[name] = value;
         }
 
-        foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("GIT_", StringComparison.Ordinal)).ToArray())
-        {
-            info.Environment.Remove(name);
-        }
-
-        info.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        info.Environment["GIT_CONFIG_GLOBAL"] = _directory.Combine("no-global-config");
-        info.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
+        var info = ProcessRunner.StartInfo("git", arguments, Path, variables, _hostWithoutGit);
         using var process = Process.Start(info)!;
+        process.StandardInput.Close();
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"git {string.Join(' ', arguments)} failed ({process.ExitCode}): {error.Result}");
+        Assert.True(process.ExitCode == 0, $"{ProcessRunner.Describe(info)} failed ({process.ExitCode}): {error.Result}");
         return output;
     }
 }

@@ -41,12 +41,7 @@ public sealed class Git(string workingDirectory)
     /// <summary>Runs git and asserts exit code 0.</summary>
     public async Task<ProcessResult> RunAsync(params string[] arguments)
     {
-        var environment = new Dictionary<string, string?>
-        {
-            ["GIT_CONFIG_NOSYSTEM"] = "1",
-            ["GIT_CONFIG_GLOBAL"] = Path.Combine(workingDirectory, ".git", "no-global-config"),
-            ["GIT_TERMINAL_PROMPT"] = "0",
-        };
+        var environment = IsolatedGit.Variables(Path.Combine(workingDirectory, ".git", "no-global-config"));
         var info = ProcessRunner.StartInfo("git", arguments, workingDirectory, environment, ChildEnvironment.EndToEnd);
         var result = await ProcessRunner.RunAsync(info, null, _timeout);
         Assert.True(result.ExitCode == 0, $"{ProcessRunner.Describe(info)} failed: {result}");
