@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -21,43 +20,26 @@ public static class CanonicalJson
     };
 
     /// <summary>
-    /// Writes a document straight from the caller's data, for hot paths that would otherwise build a tree only to
-    /// write it. <paramref name="write"/> must write properties in ordinal key order itself; the bytes are then the
-    /// same as <see cref="Serialize(JsonNode)"/> of the equivalent tree.
+    /// Writes a document straight from the caller's data with a <see cref="CanonicalJsonWriter"/>, for hot paths that
+    /// would otherwise build a tree only to write it. <paramref name="write"/> must write properties in ordinal key order
+    /// itself; the bytes are then the same as <see cref="Serialize(JsonNode)"/> of the equivalent tree.
     /// </summary>
-    public static byte[] Write<TState>(TState state, Action<Utf8JsonWriter, TState> write, int sizeHint = 4096) =>
-        WriteToBuffer(state, write, sizeHint).WrittenSpan.ToArray();
+    public static byte[] Write<TState>(TState state, Action<CanonicalJsonWriter, TState> write, int sizeHint = 4096) =>
+        WriteToBuffer(state, write, sizeHint).Written.ToArray();
 
     /// <summary>
     /// Whether <see cref="Write"/> would give exactly <paramref name="expected"/>: for checking a file is in canonical
     /// form without a second copy of it (one buffer of the file's size, no growth, no array handed back).
     /// </summary>
-    public static bool WritesExactly<TState>(TState state, Action<Utf8JsonWriter, TState> write, ReadOnlySpan<byte> expected) =>
-        WriteToBuffer(state, write, expected.Length + 1).WrittenSpan.SequenceEqual(expected);
+    public static bool WritesExactly<TState>(TState state, Action<CanonicalJsonWriter, TState> write, ReadOnlySpan<byte> expected) =>
+        WriteToBuffer(state, write, expected.Length + 1).Written.SequenceEqual(expected);
 
-    private static ArrayBufferWriter<byte> WriteToBuffer<TState>(TState state, Action<Utf8JsonWriter, TState> write, int sizeHint)
+    private static CanonicalJsonWriter WriteToBuffer<TState>(TState state, Action<CanonicalJsonWriter, TState> write, int sizeHint)
     {
-        var buffer = new ArrayBufferWriter<byte>(Math.Max(sizeHint, 256));
-        using (var writer = new Utf8JsonWriter(buffer, _options))
-        {
-            write(writer, state);
-        }
-
-        buffer.Write("\n"u8);
-        return buffer;
-    }
-
-    /// <summary>A string property, or JSON <c>null</c> where the value is absent (the canonical form keeps the key).</summary>
-    public static void WriteStringOrNull(this Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull(name);
-        }
-        else
-        {
-            writer.WriteString(name, value);
-        }
+        var writer = new CanonicalJsonWriter(sizeHint);
+        write(writer, state);
+        writer.WriteEnd();
+        return writer;
     }
 
     public static byte[] Serialize(JsonNode node)

@@ -33,7 +33,7 @@ public static class LockSerializer
     }
 
     // Keys in ordinal order at every level, as CanonicalJson sorts a tree; absent optional fields are left out.
-    private static void WriteLock(Utf8JsonWriter writer, LockFile lockFile, bool includeSignatures)
+    private static void WriteLock(CanonicalJsonWriter writer, LockFile lockFile, bool includeSignatures)
     {
         writer.WriteStartObject();
         writer.WriteStartObject("environments");
@@ -82,7 +82,7 @@ public static class LockSerializer
         writer.WriteEndObject();
     }
 
-    private static void WritePin(Utf8JsonWriter writer, SecretPin pin)
+    private static void WritePin(CanonicalJsonWriter writer, SecretPin pin)
     {
         writer.WriteStartObject();
         if (pin.IsDynamic)

@@ -17,7 +17,7 @@ public static class ManifestDigest
     public static string Compute(SecretsManifest manifest) =>
         Digest.Sha256(CanonicalJson.Write(manifest, static (writer, m) => WriteDocument(writer, m), 16 * 1024));
 
-    private static void WriteDocument(Utf8JsonWriter writer, SecretsManifest manifest)
+    private static void WriteDocument(CanonicalJsonWriter writer, SecretsManifest manifest)
     {
         writer.WriteStartObject();
         writer.WriteStartObject("environments");
