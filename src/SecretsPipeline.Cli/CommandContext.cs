@@ -118,26 +118,21 @@ internal sealed class CommandContext
     {
         var (lockFile, display) = ReadLock(revision);
         using var trust = LoadTrust();
-        var sources = new List<ITrustSource> { trust };
         var transitKeys = (_parse.GetValue(_options.TrustTransitKey) ?? [])
             .Concat((System.Environment.GetEnvironmentVariable(TransitTrustSource.Variable) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .ToArray();
-        VaultHttpClient? vault = null;
-        try
-        {
-            if (transitKeys.Length > 0)
-            {
-                vault = VaultEnvironmentClient.Create(System.Environment.GetEnvironmentVariable, UserProfile);
-                sources.Add(new TransitTrustSource(mount => new TransitClient(vault, mount), transitKeys));
-            }
+        var signedBy = await (transitKeys.Length == 0
+            ? new LockVerifier([trust]).VerifyAsync(display, lockFile, cancellationToken)
+            : VerifyWithTransitAsync(trust, transitKeys, display, lockFile, cancellationToken)).ConfigureAwait(false);
+        return (lockFile, display, signedBy);
+    }
 
-            var signedBy = await new LockVerifier(sources).VerifyAsync(display, lockFile, cancellationToken).ConfigureAwait(false);
-            return (lockFile, display, signedBy);
-        }
-        finally
-        {
-            vault?.Dispose();
-        }
+    // Apart from the local-key path, so a verify without transit keys does not load the Vault client's assembly.
+    private async Task<string> VerifyWithTransitAsync(LocalTrustSource trust, string[] transitKeys, string display, LockFile lockFile, CancellationToken cancellationToken)
+    {
+        using var vault = VaultEnvironmentClient.Create(System.Environment.GetEnvironmentVariable, UserProfile);
+        var transit = new TransitTrustSource(mount => new TransitClient(vault, mount), transitKeys);
+        return await new LockVerifier([trust, transit]).VerifyAsync(display, lockFile, cancellationToken).ConfigureAwait(false);
     }
 
     public static string UserProfile => System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);

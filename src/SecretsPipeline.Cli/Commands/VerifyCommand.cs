@@ -42,6 +42,21 @@ internal static class VerifyCommand
         return command;
     }
 
+    // Its own method, so a verify without --json does not load System.Text.Json: the state machine of VerifyAsync would.
+    private static void WriteJsonReport(CommandContext context, string display, string signedBy, string manifestDigest, string[] environments, int pins, bool online, IReadOnlyList<SecretsPipelineException> findings) =>
+        context.Output.WriteJson(new JsonObject
+        {
+            ["lock"] = display,
+            ["signed_by"] = signedBy,
+            ["manifest_digest"] = manifestDigest,
+            ["environments"] = new JsonArray(environments.Select(e => (JsonNode?)JsonValue.Create(e)).ToArray()),
+            ["pins"] = pins,
+            ["online"] = online,
+            ["problems"] = new JsonArray(findings.Where(f => !f.IsWarning).Select(p => (JsonNode?)JsonValue.Create(p.Message)).ToArray()),
+            ["warnings"] = new JsonArray(findings.Where(f => f.IsWarning).Select(w => (JsonNode?)JsonValue.Create(w.Message)).ToArray()),
+            ["ok"] = !findings.Any(f => !f.IsWarning),
+        });
+
     private static async Task<(int ExitCode, string Summary)> VerifyAsync(CommandContext context, string? revision, bool online, string? summaryPath, CancellationToken cancellationToken)
     {
         var manifest = context.ReadManifest(revision);
@@ -64,18 +79,7 @@ internal static class VerifyCommand
 
         if (context.Json)
         {
-            context.Output.WriteJson(new JsonObject
-            {
-                ["lock"] = display,
-                ["signed_by"] = signedBy,
-                ["manifest_digest"] = lockFile.ManifestDigest,
-                ["environments"] = new JsonArray(environments.Select(e => (JsonNode?)JsonValue.Create(e)).ToArray()),
-                ["pins"] = pins,
-                ["online"] = online,
-                ["problems"] = new JsonArray(problems.Select(p => (JsonNode?)JsonValue.Create(p.Message)).ToArray()),
-                ["warnings"] = new JsonArray(findings.Where(f => f.IsWarning).Select(w => (JsonNode?)JsonValue.Create(w.Message)).ToArray()),
-                ["ok"] = problems.Length == 0,
-            });
+            WriteJsonReport(context, display, signedBy, lockFile.ManifestDigest, environments, pins, online, findings);
         }
         else
         {

@@ -10,7 +10,9 @@ namespace SecretsPipeline.Core.IO;
 /// </summary>
 public static class CanonicalJson
 {
-    private static readonly JsonWriterOptions _options = new()
+    // Made when needed, not held in a static field: a field of this System.Text.Json type would load that assembly with
+    // the class, and the lock and manifest paths (Write, WritesExactly) do not otherwise use it.
+    private static JsonWriterOptions Options => new()
     {
         Indented = true,
         IndentSize = 2,
@@ -45,7 +47,7 @@ public static class CanonicalJson
     public static byte[] Serialize(JsonNode node)
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, _options))
+        using (var writer = new Utf8JsonWriter(stream, Options))
         {
             Write(writer, node);
         }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using SecretsPipeline.Core.Errors;
 using SecretsPipeline.Core.IO;
 
@@ -143,36 +142,21 @@ public static class LockSerializer
 
     public static LockFile Parse(string path, byte[] bytes)
     {
-        // A JsonDocument, not a JsonNode tree: every command that reads the lock parses it, and the node layer doubled
-        // the cost of a 1,000-pin lock. JsonDocument keeps duplicate keys, so Object and Map refuse them themselves.
-        JsonDocument document;
+        JsonTreeNode root;
         try
         {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+            root = JsonTreeReader.Parse(bytes);
         }
-        catch (JsonException ex)
+        catch (JsonTreeException ex) when (ex.InvalidUtf8)
         {
-            throw Invalid(path, $"it is not valid JSON (line {(ex.LineNumber ?? 0) + 1}); restore it from git or run `secrets-pipeline lock`.", (int)(ex.LineNumber ?? 0) + 1);
+            throw Invalid(path, $"it is not valid UTF-8 JSON (line {ex.Line}); restore it from git or run `secrets-pipeline lock`.", ex.Line);
         }
-        catch (ArgumentException)
+        catch (JsonTreeException ex)
         {
-            throw Invalid(path, "it is not valid UTF-8 JSON; restore it from git or run `secrets-pipeline lock`.");
+            throw Invalid(path, $"it is not valid JSON (line {ex.Line}: {ex.Message}); restore it from git or run `secrets-pipeline lock`.", ex.Line);
         }
 
-        LockFile lockFile;
-        using (document)
-        {
-            try
-            {
-                lockFile = FromJson(path, document.RootElement);
-            }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
-            {
-                // Strings that cannot be transcoded and similar malformations surface from System.Text.Json as these.
-                throw Malformed(path);
-            }
-        }
-
+        var lockFile = FromJson(path, root);
         if (!CanonicalJson.WritesExactly(lockFile, static (writer, l) => WriteLock(writer, l, includeSignatures: true), bytes))
         {
             throw new SecretsPipelineException(
@@ -189,10 +173,10 @@ public static class LockSerializer
     private static readonly string[] _signatureFields = ["algorithm", "key_id", "value"];
     private static readonly string[] _pinFields = ["created", "dynamic", "fields", "fingerprint", "max_ttl", "ref", "ttl", "version"];
 
-    private static LockFile FromJson(string path, JsonElement root)
+    private static LockFile FromJson(string path, JsonTreeNode root)
     {
         var top = Object(path, root, "the lock", _topFields);
-        var formatVersion = Get(top, "lock_version") is { ValueKind: JsonValueKind.Number } v && v.TryGetInt32(out var n) ? n : 0;
+        var formatVersion = Get(top, "lock_version") is { } v && v.TryGetInt32(out var n) ? n : 0;
         if (formatVersion != LockFile.FormatVersion)
         {
             throw Invalid(path, $"`lock_version` must be {LockFile.FormatVersion}; this lock was written by another version of the tool.");
@@ -202,32 +186,32 @@ public static class LockSerializer
         var environments = new Dictionary<string, EnvironmentLock>(StringComparer.Ordinal);
         foreach (var entry in Map(path, Get(top, "environments"), "environments"))
         {
-            var name = entry.Name;
+            var name = entry.Key;
             var environment = Object(path, entry.Value, $"environment '{name}'", _environmentFields);
             var store = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var setting in Map(path, Get(environment, "store"), $"environment '{name}' store"))
             {
-                var key = setting.Name;
+                var key = setting.Key;
                 AddOnce(path, store, key, String(path, setting.Value, $"store.{key}"));
             }
 
             var secrets = new Dictionary<string, SecretPin>(StringComparer.Ordinal);
             foreach (var secret in Map(path, Get(environment, "secrets"), $"environment '{name}' secrets"))
             {
-                var secretName = secret.Name;
+                var secretName = secret.Key;
                 AddOnce(path, secrets, secretName, PinFromJson(path, $"{name}.{secretName}", secret.Value));
             }
 
             AddOnce(path, environments, name, new EnvironmentLock(store, secrets));
         }
 
-        if (Get(top, "signatures") is not { ValueKind: JsonValueKind.Array } array)
+        if (Get(top, "signatures") is not { Kind: JsonKind.Array } array)
         {
             throw Invalid(path, "`signatures` must be a list.");
         }
 
         var signatures = new List<LockSignature>();
-        foreach (var item in array.EnumerateArray())
+        foreach (var item in array.Items)
         {
             var signature = Object(path, item, "a signature", _signatureFields);
             signatures.Add(new LockSignature(
@@ -239,14 +223,14 @@ public static class LockSerializer
         return new LockFile(digest, environments, signatures);
     }
 
-    private static SecretPin PinFromJson(string path, string where, JsonElement node)
+    private static SecretPin PinFromJson(string path, string where, JsonTreeNode node)
     {
         var pin = Object(path, node, where, _pinFields);
         if (Get(pin, "dynamic") is { } dynamic)
         {
-            var fields = Get(pin, "fields") is { ValueKind: JsonValueKind.Array } list ? list : throw Invalid(path, $"{where}: `fields` must be a list.");
+            var fields = Get(pin, "fields") is { Kind: JsonKind.Array } list ? list : throw Invalid(path, $"{where}: `fields` must be a list.");
             var names = new List<string>();
-            foreach (var field in fields.EnumerateArray())
+            foreach (var field in fields.Items)
             {
                 names.Add(String(path, field, $"{where}.fields"));
             }
@@ -276,9 +260,9 @@ public static class LockSerializer
     }
 
     /// <summary>An object with a fixed set of fields: each at most once, none other.</summary>
-    private static JsonElement Object(string path, JsonElement? node, string what, string[] allowed)
+    private static JsonTreeNode Object(string path, JsonTreeNode? node, string what, string[] allowed)
     {
-        if (node is not { ValueKind: JsonValueKind.Object } obj)
+        if (node is not { Kind: JsonKind.Object } obj)
         {
             throw Invalid(path, $"{what} must be an object.");
         }
@@ -286,17 +270,12 @@ public static class LockSerializer
         var seen = 0;
         var duplicate = false;
         string? unknown = null;
-        foreach (var property in obj.EnumerateObject())
+        foreach (var (name, _) in obj.Members)
         {
-            var index = allowed.Length - 1;
-            while (index >= 0 && !property.NameEquals(allowed[index]))
-            {
-                index--;
-            }
-
+            var index = Array.IndexOf(allowed, name);
             if (index < 0)
             {
-                unknown ??= property.Name;
+                unknown ??= name;
             }
             else
             {
@@ -318,13 +297,9 @@ public static class LockSerializer
         return obj;
     }
 
-    /// <summary>
-    /// An object used as a map from names to values; the caller adds each name with <see cref="AddOnce"/>, which refuses
-    /// a name seen twice. Enumerated in place rather than copied into a list of name/element pairs, whose code no
-    /// ReadyToRun image holds (every command that reads the lock paid its JIT time).
-    /// </summary>
-    private static JsonElement.ObjectEnumerator Map(string path, JsonElement? node, string what) =>
-        node is { ValueKind: JsonValueKind.Object } obj ? obj.EnumerateObject() : throw Invalid(path, $"{what} must be an object.");
+    /// <summary>An object used as a map from names to values; the caller adds each name with <see cref="AddOnce"/>, which refuses a name seen twice.</summary>
+    private static List<KeyValuePair<string, JsonTreeNode>> Map(string path, JsonTreeNode? node, string what) =>
+        node is { Kind: JsonKind.Object } obj ? obj.Members : throw Invalid(path, $"{what} must be an object.");
 
     private static void AddOnce<T>(string path, Dictionary<string, T> map, string name, T value)
     {
@@ -335,12 +310,12 @@ public static class LockSerializer
     }
 
     /// <summary>A field's value, or null where it is absent or JSON <c>null</c>.</summary>
-    private static JsonElement? Get(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+    private static JsonTreeNode? Get(JsonTreeNode obj, string name) =>
+        obj.Member(name) is { Kind: not JsonKind.Null } value ? value : null;
 
-    private static string String(string path, JsonElement? node, string what) =>
-        node is { ValueKind: JsonValueKind.String } value
-            ? value.GetString()!
+    private static string String(string path, JsonTreeNode? node, string what) =>
+        node is { Kind: JsonKind.String, Text: { } text }
+            ? text
             : throw Invalid(path, $"`{what}` must be a string.");
 
     private static SecretsPipelineException Malformed(string path) =>
