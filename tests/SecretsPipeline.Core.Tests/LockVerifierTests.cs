@@ -363,6 +363,8 @@ public class LocalTrustSourceTests
             using var rsa = RSA.Create(2048);
             using var a = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             using var b = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var offCurve = a.ExportSubjectPublicKeyInfo();
+            offCurve[^1] ^= 0x01;
             return new TheoryData<string>
             {
                 "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
@@ -370,6 +372,9 @@ public class LocalTrustSourceTests
                 rsa.ExportSubjectPublicKeyInfoPem(),
                 a.ExportSubjectPublicKeyInfoPem() + "\n" + b.ExportSubjectPublicKeyInfoPem(),
                 a.ExportSubjectPublicKeyInfoPem().Replace("-----END PUBLIC KEY-----", "AAAA\n-----END PUBLIC KEY-----", StringComparison.Ordinal),
+
+                // The form `init` writes, but its point is not on the curve.
+                new string(PemEncoding.Write("PUBLIC KEY", offCurve)),
 
                 // A private key given as a trusted key, as `init` writes one and with the EC PARAMETERS openssl adds.
                 a.ExportPkcs8PrivateKeyPem(),
