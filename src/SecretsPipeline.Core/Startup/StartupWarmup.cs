@@ -11,8 +11,8 @@ namespace SecretsPipeline.Core.Startup;
 /// thread as its first step.
 /// </summary>
 /// <remarks>
-/// A short command in a new process spends most of its time on first use, not on work: loading YamlDotNet's,
-/// System.Text.Json's and our own types, binding ReadyToRun code, compiling the generic code the image could not hold,
+/// A short command in a new process spends most of its time on first use, not on work: loading YamlDotNet's and our
+/// own types, binding ReadyToRun code, compiling the generic code the image could not hold,
 /// and loading OpenSSL. Paid here, while the main thread is still building and parsing the command line, it is done
 /// (or under way) by the time the real files are read (issue 8, verify-1000 on 2 cores: 2.7× → about 2.1× of `--version`).
 /// Nothing is read from or written to disk; the key is made for the occasion and dropped.
