@@ -366,10 +366,9 @@ internal static class JsonTreeReader
             }
             else if (!Digits())
             {
+                // Outside a string only ASCII is JSON; a byte above it is reported as the encoding problem it most likely is.
                 _position = start;
-                throw _text[start] >= 0x80 || _text[start] == 0
-                    ? Error("the document is not valid UTF-8 JSON", invalidUtf8: _text[start] >= 0x80)
-                    : Error("a value was expected");
+                throw Error("a value was expected", invalidUtf8: _text[start] >= 0x80);
             }
 
             if (Peek() == '.')
