@@ -21,15 +21,12 @@ internal enum JsonKind
 /// </summary>
 internal sealed class JsonTreeNode
 {
-    private static readonly List<KeyValuePair<string, JsonTreeNode>> _noMembers = [];
-    private static readonly List<JsonTreeNode> _noItems = [];
-
-    private JsonTreeNode(JsonKind kind, string? text, List<KeyValuePair<string, JsonTreeNode>>? members, List<JsonTreeNode>? items)
+    private JsonTreeNode(JsonKind kind, string? text, IReadOnlyList<KeyValuePair<string, JsonTreeNode>>? members, IReadOnlyList<JsonTreeNode>? items)
     {
         Kind = kind;
         Text = text;
-        Members = members ?? _noMembers;
-        Items = items ?? _noItems;
+        Members = members ?? [];
+        Items = items ?? [];
     }
 
     public JsonKind Kind { get; }
@@ -38,19 +35,19 @@ internal sealed class JsonTreeNode
     public string? Text { get; }
 
     /// <summary>An object's members in file order; empty for the other kinds.</summary>
-    public List<KeyValuePair<string, JsonTreeNode>> Members { get; }
+    public IReadOnlyList<KeyValuePair<string, JsonTreeNode>> Members { get; }
 
     /// <summary>An array's items; empty for the other kinds.</summary>
-    public List<JsonTreeNode> Items { get; }
+    public IReadOnlyList<JsonTreeNode> Items { get; }
 
     /// <summary>The value of the first member called <paramref name="name"/>, if this is an object that has one.</summary>
     public JsonTreeNode? Member(string name)
     {
-        foreach (var member in Members)
+        for (var i = 0; i < Members.Count; i++)
         {
-            if (member.Key == name)
+            if (Members[i].Key == name)
             {
-                return member.Value;
+                return Members[i].Value;
             }
         }
 

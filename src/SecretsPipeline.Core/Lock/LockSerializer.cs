@@ -270,8 +270,9 @@ public static class LockSerializer
         var seen = 0;
         var duplicate = false;
         string? unknown = null;
-        foreach (var (name, _) in obj.Members)
+        for (var i = 0; i < obj.Members.Count; i++)
         {
+            var name = obj.Members[i].Key;
             var index = Array.IndexOf(allowed, name);
             if (index < 0)
             {
@@ -298,7 +299,7 @@ public static class LockSerializer
     }
 
     /// <summary>An object used as a map from names to values; the caller adds each name with <see cref="AddOnce"/>, which refuses a name seen twice.</summary>
-    private static List<KeyValuePair<string, JsonTreeNode>> Map(string path, JsonTreeNode? node, string what) =>
+    private static IReadOnlyList<KeyValuePair<string, JsonTreeNode>> Map(string path, JsonTreeNode? node, string what) =>
         node is { Kind: JsonKind.Object } obj ? obj.Members : throw Invalid(path, $"{what} must be an object.");
 
     private static void AddOnce<T>(string path, Dictionary<string, T> map, string name, T value)
